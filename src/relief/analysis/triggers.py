@@ -1,0 +1,364 @@
+"""Trigger and protector analysis: adjusted discrete-time hazard of attack onset.
+
+For every candidate factor and lag (0, 1, 2 days) a Firth-penalised logistic
+model is fitted on the *at-risk* days (days not inside an ongoing attack):
+
+    logit P(attack starts on day t) = a + b * factor[t - lag] + c' adjusters[t]
+
+where the adjusters are the core factors of :data:`factors.CORE_ADJUSTERS`
+(menstrual window, sleep below usual and high stress, at lags 0 and 1), so a
+factor that merely travels with one of them is not called a trigger.  The
+evidence for ``b != 0`` is a penalised likelihood-ratio test; all tests of one
+diary are controlled together with Benjamini-Hochberg.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .daily import attack_days
+from .exceptions import InsufficientDataWarning, NotFittedError
+from .factors import CORE_ADJUSTERS, daily_factors, describe_factor
+from .frames import Diary
+from .results import TriggerResult
+from .stats import Z95, benjamini_hochberg, fit_logistic, group_binary_rows, lr_pvalue
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class MinimumData:
+    """The minimum-data rule applied to every factor-lag test."""
+
+    days: int = 60
+    """At-risk days with all needed values."""
+    attacks: int = 10
+    """Attack onsets among those days."""
+    exposed_days: int = 10
+    unexposed_days: int = 10
+
+    def describe(self) -> str:
+        return (
+            f"at least {self.days} usable at-risk days, {self.attacks} attack onsets among them, "
+            f"{self.exposed_days} days with the factor and {self.unexposed_days} without"
+        )
+
+
+def lagged(x: FloatArray, lag: int) -> FloatArray:
+    if lag == 0:
+        return x
+    out = np.full(len(x), np.nan)
+    out[lag:] = x[:-lag]
+    return out
+
+
+@dataclass(frozen=True)
+class _Test:
+    factor: str
+    lag: int
+
+
+class TriggerAnalysis:
+    """Estimate triggers and protectors of attack onset for one diary.
+
+    >>> TriggerAnalysis().fit(diary).results_   # list of TriggerResult
+    """
+
+    def __init__(
+        self,
+        lags: tuple[int, ...] = (0, 1, 2),
+        fdr: float = 0.05,
+        minimum: MinimumData | None = None,
+        adjusters: tuple[tuple[str, int], ...] = CORE_ADJUSTERS,
+        factors: tuple[str, ...] | None = None,
+        two_stage: bool = True,
+        firth: bool = True,
+        screen: float | None = 0.01,
+        prune_core: bool = True,
+    ) -> None:
+        self.lags = lags
+        self.fdr = fdr
+        self.minimum = minimum or MinimumData()
+        self.adjusters = adjusters
+        self.factor_names = factors
+        self.two_stage = two_stage
+        self.firth = firth
+        self.screen = screen
+        self.prune_core = prune_core
+        self.results_: list[TriggerResult] | None = None
+        self.notes_: list[str] = []
+
+    def fit(self, diary: Diary) -> TriggerAnalysis:
+        exposures = daily_factors(diary.days)
+        ad = attack_days(diary)
+        self.results_ = analyse_triggers(
+            exposures,
+            ad.onset,
+            ad.inside,
+            lags=self.lags,
+            fdr=self.fdr,
+            minimum=self.minimum,
+            adjusters=self.adjusters,
+            factors=self.factor_names,
+            two_stage=self.two_stage,
+            firth=self.firth,
+            screen=self.screen,
+            prune_core=self.prune_core,
+        )
+        missing = [r for r in self.results_ if r.verdict == "not_enough_data"]
+        self.notes_ = []
+        if missing:
+            self.notes_.append(
+                f"{len(missing)} of {len(self.results_)} factor-lag tests had not enough data yet "
+                f"(rule: {self.minimum.describe()})."
+            )
+            if len(missing) == len(self.results_):
+                warnings.warn(
+                    "not enough data yet for any trigger estimate", InsufficientDataWarning, stacklevel=2
+                )
+        return self
+
+    def summary(self) -> pd.DataFrame:
+        if self.results_ is None:
+            raise NotFittedError("call fit() first")
+        return pd.DataFrame([r.as_dict() for r in self.results_])
+
+    @property
+    def triggers_(self) -> list[TriggerResult]:
+        return [r for r in self.results_ or [] if r.verdict == "trigger"]
+
+    @property
+    def protectors_(self) -> list[TriggerResult]:
+        return [r for r in self.results_ or [] if r.verdict == "protector"]
+
+
+def _usable(columns: list[FloatArray], base: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    ok = base.copy()
+    for c in columns:
+        ok &= ~np.isnan(c)
+    return ok
+
+
+def analyse_triggers(
+    exposures: pd.DataFrame,
+    onset: FloatArray,
+    inside: npt.NDArray[np.bool_],
+    *,
+    lags: tuple[int, ...] = (0, 1, 2),
+    fdr: float = 0.05,
+    minimum: MinimumData | None = None,
+    adjusters: tuple[tuple[str, int], ...] = CORE_ADJUSTERS,
+    factors: tuple[str, ...] | None = None,
+    two_stage: bool = True,
+    firth: bool = True,
+    screen: float | None = 0.01,
+    prune_core: bool = True,
+) -> list[TriggerResult]:
+    """The array-level core of :class:`TriggerAnalysis` (used by the simulation study).
+
+    Stage 1 adjusts every test for the core adjusters.  With ``two_stage``,
+    the factor-lag pairs that look relevant in stage 1 (called, or with an
+    p-value before the multiplicity correction of at most ``screen``) are added as adjusters in a
+    second pass (except near-duplicates of the factor under test, |r| >= 0.5),
+    so one real trigger no longer hides or dilutes another.  With
+    ``prune_core``, stage 2 keeps only the lags of each core adjuster that
+    look relevant in stage 1 (p <= 0.2, at least the best lag), which saves
+    parameters in short diaries.  The stage-2 tests are the reported ones.
+    """
+    minimum = minimum or MinimumData()
+    arrays = {c: exposures[c].to_numpy(dtype=np.float64) for c in exposures.columns}
+    core = {
+        (name, lag): lagged(arrays[name], lag)
+        for name, lag in adjusters
+        if name in arrays and not np.all(np.isnan(arrays[name]))
+    }
+    names = [c for c in (factors or tuple(exposures.columns)) if c in arrays]
+    results = _one_pass(names, lags, arrays, core, {}, onset, ~inside, fdr, minimum, firth)
+    if not two_stage:
+        return results
+    candidates = sorted(
+        (
+            r
+            for r in results
+            if (r.verdict in ("trigger", "protector") or (screen is not None and r.p_value <= screen))
+            and (r.factor, r.lag_days) not in core
+        ),
+        key=lambda r: r.p_value,
+    )
+    extra: dict[tuple[str, int], FloatArray] = {}
+    for r in candidates:
+        column = lagged(arrays[r.factor], r.lag_days)
+        # one of a group of near-duplicates is enough (e.g. "alcohol" and "tag:red wine")
+        if not any(_near_duplicate_nan(column, other) for other in [*core.values(), *extra.values()]):
+            extra[(r.factor, r.lag_days)] = column
+    pruned = _prune_core(core, results) if prune_core else core
+    if not extra and pruned.keys() == core.keys():
+        return results
+    return _one_pass(names, lags, arrays, pruned, extra, onset, ~inside, fdr, minimum, firth)
+
+
+def _prune_core(
+    core: dict[tuple[str, int], FloatArray], results: list[TriggerResult], keep_p: float = 0.2
+) -> dict[tuple[str, int], FloatArray]:
+    """Keep, per core factor, the lags that look relevant in stage 1 (p <= keep_p), at least the best one."""
+    p = {(r.factor, r.lag_days): r.p_value for r in results}
+    out: dict[tuple[str, int], FloatArray] = {}
+    for name in dict.fromkeys(k[0] for k in core):
+        keys = [k for k in core if k[0] == name]
+        if len(keys) == 1:
+            out[keys[0]] = core[keys[0]]
+            continue
+        scored = [(p.get(k, math.nan), k) for k in keys]
+        known = [(v, k) for v, k in scored if not math.isnan(v)]
+        chosen = [k for v, k in known if v <= keep_p] or ([min(known)[1]] if known else keys)
+        for k in chosen:
+            out[k] = core[k]
+    return out
+
+
+def _independent_columns(X: FloatArray) -> list[bool]:
+    """Greedy left-to-right choice of columns that add rank (intercept first, factor last)."""
+    if np.linalg.matrix_rank(X) == X.shape[1]:
+        return [True] * X.shape[1]
+    flags: list[bool] = []
+    chosen: list[int] = []
+    rank = 0
+    for j in range(X.shape[1]):
+        trial = np.linalg.matrix_rank(X[:, [*chosen, j]])
+        if trial > rank:
+            chosen.append(j)
+            rank = int(trial)
+            flags.append(True)
+        else:
+            flags.append(False)
+    return flags
+
+
+def _near_duplicate_nan(x: FloatArray, z: FloatArray) -> bool:
+    ok = ~(np.isnan(x) | np.isnan(z))
+    return bool(ok.sum() > 2) and _near_duplicate(x[ok], z[ok])
+
+
+def _near_duplicate(x: FloatArray, z: FloatArray) -> bool:
+    sx, sz = float(np.std(x)), float(np.std(z))
+    if sx == 0 or sz == 0:
+        return True
+    r = float(np.mean((x - x.mean()) * (z - z.mean()))) / (sx * sz)
+    return abs(r) >= 0.5
+
+
+def _one_pass(
+    names: list[str],
+    lags: tuple[int, ...],
+    arrays: dict[str, FloatArray],
+    core: dict[tuple[str, int], FloatArray],
+    extra: dict[tuple[str, int], FloatArray],
+    onset: FloatArray,
+    at_risk: npt.NDArray[np.bool_],
+    fdr: float,
+    minimum: MinimumData,
+    firth: bool = True,
+) -> list[TriggerResult]:
+    rows: list[TriggerResult] = []
+    pvals: list[float] = []
+    for name in names:
+        for lag in lags:
+            x = lagged(arrays[name], lag)
+            adj_keys = [k for k in core if k != (name, lag)]
+            adj_keys += [k for k in extra if k != (name, lag) and k not in core]
+            ok = _usable([x, *((core | extra)[k] for k in adj_keys)], at_risk)
+            xs = x[ok]
+            ys = onset[ok]
+            n_days = int(ok.sum())
+            exposed = int((xs == 1).sum())
+            events = int(ys.sum())
+            exposed_events = int(ys[xs == 1].sum())
+            # keep adjusters that vary on these rows and are not near-duplicates of the factor
+            kept = []
+            if n_days:
+                for k in adj_keys:
+                    z = (core | extra)[k][ok]
+                    if np.ptp(z) == 0:
+                        continue
+                    if k in extra and _near_duplicate(xs, z):
+                        continue
+                    kept.append(k)
+            base = TriggerResult(
+                factor=name,
+                lag_days=lag,
+                description=describe_factor(name),
+                effect=math.nan,
+                ci=(math.nan, math.nan),
+                p_value=math.nan,
+                q_value=math.nan,
+                verdict="not_enough_data",
+                exposed_days=exposed,
+                unexposed_days=n_days - exposed,
+                attacks=events,
+                exposed_attacks=exposed_events,
+                adjusted_for=tuple(f"{k[0]} (lag {k[1]})" for k in kept),
+            )
+            short = []
+            if n_days < minimum.days:
+                short.append(f"{n_days} usable days (need {minimum.days})")
+            if events < minimum.attacks:
+                short.append(f"{events} attack onsets (need {minimum.attacks})")
+            if exposed < minimum.exposed_days:
+                short.append(f"{exposed} days with the factor (need {minimum.exposed_days})")
+            if n_days - exposed < minimum.unexposed_days:
+                short.append(f"{n_days - exposed} days without it (need {minimum.unexposed_days})")
+            if short:
+                rows.append(replace(base, note="not enough data yet: " + "; ".join(short)))
+                pvals.append(math.nan)
+                continue
+            X = np.column_stack([np.ones(n_days), *((core | extra)[k][ok] for k in kept), xs])
+            Xg, yg, mg = group_binary_rows(X, ys)
+            independent = _independent_columns(Xg)
+            if not independent[-1]:
+                rows.append(
+                    replace(
+                        base,
+                        note="cannot be told apart from the adjusters: it always occurs together with them",
+                    )
+                )
+                pvals.append(math.nan)
+                continue
+            if not all(independent):
+                keep = np.array(independent)
+                Xg = Xg[:, keep]
+                kept = [k for k, flag in zip(kept, independent[1:-1], strict=True) if flag]
+                base = replace(base, adjusted_for=tuple(f"{k[0]} (lag {k[1]})" for k in kept))
+            full = fit_logistic(Xg, yg, trials=mg, firth=firth)
+            start = full.coef.copy()
+            start[-1] = 0.0
+            reduced = fit_logistic(Xg, yg, trials=mg, firth=firth, fixed_zero=Xg.shape[1] - 1, start=start)
+            b = float(full.coef[-1])
+            se = float(full.se[-1])
+            p = lr_pvalue(full, reduced)
+            rows.append(
+                replace(
+                    base,
+                    effect=math.exp(b),
+                    ci=(math.exp(b - Z95 * se), math.exp(b + Z95 * se)),
+                    p_value=p,
+                    verdict="no_association",
+                )
+            )
+            pvals.append(p)
+    q = benjamini_hochberg(np.array(pvals, dtype=np.float64))
+    out: list[TriggerResult] = []
+    for row, qv in zip(rows, q, strict=True):
+        if row.verdict == "not_enough_data":
+            out.append(row)
+            continue
+        verdict = "no_association"
+        if qv <= fdr:
+            verdict = "trigger" if row.effect > 1 else "protector"
+        out.append(replace(row, q_value=float(qv), verdict=verdict))
+    return out

@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja); the instance is ``relief.api.api.api``."""

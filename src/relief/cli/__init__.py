@@ -1,0 +1,96 @@
+"""The `relief` command: a thin layer over the same services the web app uses.
+
+Each command family lives in its own module and is registered from
+COMMAND_MODULES; every command has --help with an example, and commands that
+print data print JSON.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from relief import __version__
+
+COMMAND_MODULES = [
+    "log",
+    "entries",
+    "demo",
+    "exchange",
+    "serve",
+    "admin",
+    "check",
+    "report",
+    "analyze",
+    "worker",
+    "backup",
+    "plan",
+]
+
+
+class ReliefGroup(click.Group):
+    """A group whose commands are loaded from modules, so a missing optional module never breaks the CLI."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in COMMAND_MODULES:
+            try:
+                module = importlib.import_module(f"relief.cli.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"relief.cli.{name}":
+                    continue  # that command family is not part of this install yet
+                raise
+            for command in getattr(module, "COMMANDS", []):
+                self.add_command(command)
+
+
+@click.group(
+    cls=ReliefGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.version_option(__version__, prog_name="relief")
+@click.option(
+    "--user", "username", envvar="RELIEF_USER", help="Account to work on (default: the only account)."
+)
+@click.pass_context
+def cli(ctx: click.Context, username: str | None) -> None:
+    """Relief Journal: log attacks, doses and days; check safety; analyse; export.
+
+    \b
+    Examples:
+      relief log attack --start "30m ago" --pain 7 --nausea --photophobia
+      relief log dose kratom 3 g --reason acute
+      relief list doses --from 2026-11-01
+      relief demo --days 365 && relief serve
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["username"] = username
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relief.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_migrated() -> None:
+    """Create and migrate the database on first use (cheap when it is up to date)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def main() -> None:
+    setup_django()
+    try:
+        cli.main(prog_name="relief", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        sys.exit(130)

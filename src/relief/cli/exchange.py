@@ -1,0 +1,118 @@
+"""`relief export` and `relief import`: the project's JSON format (and, where installed, other formats)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from relief.cli.common import current_user, echo_json
+
+
+@click.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "fhir"]), default="json", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=True, path_type=Path),
+    default=None,
+    help="File to write (a directory for csv); default: standard output.",
+)
+def export(fmt, output) -> None:
+    """Export your whole journal (docs/format.md describes the JSON format).
+
+    \b
+    Examples:
+      relief export -o journal.json
+      relief export --format fhir -o journal.fhir.json
+      relief export --format csv -o journal-csv/
+    """
+    import json
+
+    from relief.exchange.jsonformat import dumps, export_document
+
+    user = current_user()
+    if fmt == "csv":
+        from relief.exchange.csvexport import export_csv
+
+        if output is None:
+            raise click.UsageError("--format csv needs -o DIRECTORY")
+        written = export_csv(user, output)
+        echo_json({"written": [str(p) for p in written]})
+        return
+    if fmt == "fhir":
+        from relief.exchange.fhir import export_bundle
+
+        text = json.dumps(export_bundle(user), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = dumps(export_document(user))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    default="json",
+    show_default=True,
+    help="json (this app), or another app's export: flaredown, flaredown-research, bearable, headi, "
+    "migraine-navigator, psychonautwiki, generic.",
+)
+@click.option(
+    "--mapping",
+    default=None,
+    help="Column mapping for --format generic, e.g. 'date=Date,medication=Medication'.",
+)
+@click.option("--dry-run", is_flag=True, help="Check everything and report, but save nothing.")
+def import_(file, fmt, mapping, dry_run) -> None:
+    """Import a file: all of it, or nothing (every problem is reported with where it is).
+
+    \b
+    Examples:
+      relief import journal.json --dry-run
+      relief import journal.json
+      relief import bearable-export.csv --format bearable
+    """
+    from tqdm import tqdm
+
+    from relief.exchange.jsonformat import ImportFailed, import_document, parse_text
+
+    user = current_user()
+    if fmt != "json":
+        from relief.exchange.importers import ImportFormatError, run_import
+
+        with tqdm(unit="entry", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            try:
+                report = run_import(user, file, fmt, mapping=mapping, dry_run=dry_run, progress=progress)
+            except ImportFormatError as exc:
+                click.echo(str(exc), err=True)
+                sys.exit(1)
+        echo_json(report.as_dict())
+        if not report.ok:
+            sys.exit(1)
+        return
+    try:
+        doc = parse_text(file.read_text(encoding="utf-8"))
+        total = sum(len(v) for v in doc.values() if isinstance(v, list)) if isinstance(doc, dict) else 0
+        with tqdm(total=total, unit="record", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+            summary = import_document(user, doc, dry_run=dry_run, progress=bar.update)
+    except ImportFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    echo_json(summary.as_dict())
+
+
+COMMANDS = [export, import_]

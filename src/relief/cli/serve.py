@@ -1,0 +1,68 @@
+"""`relief serve`: run the web app on gunicorn (a production-grade server, not runserver)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def serve(host, port, workers) -> None:
+    """Serve the web app. On a fresh install it prints a one-time login link for the only account.
+
+    \b
+    Example:
+      relief serve --port 8000
+    """
+    from gunicorn.app.base import BaseApplication
+
+    from relief.cli import ensure_migrated
+
+    ensure_migrated()
+    _welcome(host, port)
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", None)  # request lines could carry health data in query strings
+            self.cfg.set("graceful_timeout", 10)
+            # Load the app (and its analysis libraries) once in the master, so no worker's
+            # first request pays for importing pandas and SciPy under the worker timeout.
+            self.cfg.set("preload_app", True)
+
+        def load(self):
+            from django.urls import get_resolver
+
+            from relief.wsgi import application
+
+            get_resolver().resolve("/")  # import every view module now, in the master
+            return application
+
+    Server().run()
+
+
+def _welcome(host: str, port: int) -> None:
+    """Let a person alone on their machine in with one step."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.order_by("date_joined")
+    base = f"http://{host}:{port}"
+    if not users.exists():
+        click.echo(f"No account yet: open {base}/accounts/signup/ to create yours.", err=True)
+        return
+    try:
+        from relief.accounts.services_links import create_login_link
+    except ModuleNotFoundError:
+        click.echo(f"Open {base}/", err=True)
+        return
+    only = users.first()
+    if users.count() == 1 and only is not None:
+        click.echo(f"One-time login link for {only.username}: {base}{create_login_link(only)}", err=True)
+    else:
+        click.echo(f"Open {base}/ and log in.", err=True)
+
+
+COMMANDS = [serve]

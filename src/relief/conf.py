@@ -1,0 +1,174 @@
+"""The one registry of environment variables that configure Relief Journal.
+
+Every setting the app reads from the environment is declared here with its
+default and help text.  ``docs/configuration.md`` is generated from this list
+(``relief docs configuration``) and a test fails when the two disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+
+@dataclass(frozen=True)
+class EnvSetting:
+    name: str
+    default: str
+    help: str
+
+    def get(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("relief-journal", appauthor=False))
+
+
+REGISTRY: tuple[EnvSetting, ...] = (
+    EnvSetting(
+        "RELIEF_DATABASE_URL",
+        "",
+        "Database URL: `sqlite:///path/to/file.sqlite3` or `postgresql://user@host:5432/name`. "
+        "Empty means an SQLite file `relief.sqlite3` in the data directory, created and migrated on first use.",
+    ),
+    EnvSetting(
+        "RELIEF_TEST_DATABASE_URL",
+        "",
+        "Used only by the test suite: when set (to a PostgreSQL URL), the tests run on that server "
+        "instead of SQLite.",
+    ),
+    EnvSetting(
+        "RELIEF_DATA_DIR",
+        "",
+        "Directory for the default SQLite database, backups and cached files. "
+        "Empty means the platform's user data directory (for example `~/.local/share/relief-journal`).",
+    ),
+    EnvSetting(
+        "RELIEF_DEBUG",
+        "false",
+        "Django debug mode. Never turn this on for a server other people can reach.",
+    ),
+    EnvSetting(
+        "RELIEF_SECRET_KEY",
+        "",
+        "Secret key for sessions and signed links. Required when debug is off and the app is served; "
+        "a self-hosted install keeps a generated key in the data directory.",
+    ),
+    EnvSetting(
+        "RELIEF_ALLOWED_HOSTS",
+        "localhost,127.0.0.1,[::1]",
+        "Comma-separated host names the server answers to.",
+    ),
+    EnvSetting(
+        "RELIEF_TIME_ZONE",
+        "",
+        "Time zone given to a new profile (IANA name such as `Europe/Berlin`). "
+        "Empty means the `TZ` environment variable, or UTC.",
+    ),
+    EnvSetting(
+        "RELIEF_FUTURE_TOLERANCE_MINUTES",
+        "5",
+        "How many minutes in the future an entry's time may be (clock skew between devices); later times are refused.",
+    ),
+    EnvSetting(
+        "RELIEF_EMAIL_BACKEND",
+        "django.core.mail.backends.console.EmailBackend",
+        "Django email backend used for password resets and reminders.",
+    ),
+    EnvSetting(
+        "RELIEF_DEFAULT_FROM_EMAIL",
+        "relief@localhost",
+        "Sender address of the emails the app sends.",
+    ),
+    EnvSetting(
+        "RELIEF_REDIS_URL",
+        "",
+        "Redis URL for the background task queue (for example `redis://127.0.0.1:6379/0`). "
+        "Empty means tasks are queued in an SQLite file in the data directory, with no extra server.",
+    ),
+    EnvSetting(
+        "RELIEF_SECURE_COOKIES",
+        "false",
+        "Send cookies only over HTTPS and turn on HSTS; set to true when the app is served behind TLS.",
+    ),
+    EnvSetting(
+        "RELIEF_HOSTED",
+        "false",
+        "Hosted mode, for a server that other people reach over the network: a missing or weak "
+        "`RELIEF_SECRET_KEY` is refused (no generated key file), and cookies are HTTPS-only with HSTS "
+        "and a redirect to HTTPS, as if `RELIEF_SECURE_COOKIES` were true.",
+    ),
+    EnvSetting(
+        "RELIEF_PROXY_SSL_HEADER",
+        "false",
+        "Trust the `X-Forwarded-Proto` header from a reverse proxy that terminates TLS. Turn it on only "
+        "when such a proxy sets that header on every request (and strips it from clients).",
+    ),
+    EnvSetting(
+        "RELIEF_FORWARDED_FOR",
+        "false",
+        "Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry, "
+        "so that sign-in limits count each client, not the proxy. Turn it on only behind a proxy "
+        "that appends that header.",
+    ),
+    EnvSetting(
+        "RELIEF_HSTS_SECONDS",
+        "31536000",
+        "How long browsers must use HTTPS only (Strict-Transport-Security), when the app is served "
+        "behind TLS. Includes subdomains and allows preloading.",
+    ),
+    EnvSetting(
+        "RELIEF_CSRF_TRUSTED_ORIGINS",
+        "",
+        "Comma-separated extra origins allowed to send forms (for example `https://journal.example.org`) "
+        "when a proxy changes the host name.",
+    ),
+    EnvSetting(
+        "RELIEF_WEATHER_ENABLED",
+        "false",
+        "Fetch daily weather for the person's city from the Open-Meteo archive (the only outgoing request the app can make).",
+    ),
+    EnvSetting(
+        "RELIEF_LOG_LEVEL",
+        "INFO",
+        "Log level for the app's own messages. Logs never contain health data.",
+    ),
+)
+
+BY_NAME = {s.name: s for s in REGISTRY}
+
+
+def env(name: str) -> str:
+    """Read a registered environment setting (a KeyError for unregistered names)."""
+    return BY_NAME[name].get()
+
+
+def env_bool(name: str) -> bool:
+    return env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def data_dir() -> Path:
+    configured = env("RELIEF_DATA_DIR")
+    return Path(configured).expanduser() if configured else default_data_dir()
+
+
+def configuration_markdown() -> str:
+    """Render docs/configuration.md from the registry."""
+    lines = [
+        "# Configuration",
+        "",
+        "Relief Journal reads its settings from environment variables only. This page is generated from",
+        "`src/relief/conf.py` by `relief docs configuration > docs/configuration.md`; a test fails when it",
+        "is out of date.",
+        "",
+        "| Variable | Default | What it does |",
+        "|---|---|---|",
+    ]
+    for s in REGISTRY:
+        default = f"`{s.default}`" if s.default else "(empty)"
+        lines.append(f"| `{s.name}` | {default} | {s.help} |")
+    return "\n".join(lines) + "\n"

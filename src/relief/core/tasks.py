@@ -1,0 +1,207 @@
+"""Background work: reminders, weather and insights, queued with huey.
+
+By default the queue is an SQLite file in the data directory, so a self-hosted
+install needs no extra server; with ``RELIEF_REDIS_URL`` set it lives in Redis.
+``relief worker`` runs the consumer that executes queued and periodic tasks.
+
+Reminder emails say only that something is waiting and never name a
+substance, a dose or a pain score: mail passes through other people's servers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import close_old_connections
+from django.utils import timezone
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+from relief.conf import data_dir, env, env_bool
+
+log = logging.getLogger("relief.tasks")
+
+# Outcome prompts stop after a day: nobody remembers how a dose worked two days later.
+OUTCOME_PROMPT_WINDOW = timedelta(hours=24)
+
+
+def build_huey(name: str = "relief") -> Huey:
+    """The queue: Redis when RELIEF_REDIS_URL is set, otherwise an SQLite file in the data directory."""
+    redis_url = env("RELIEF_REDIS_URL")
+    if redis_url:
+        return RedisHuey(name, url=redis_url, utc=True)
+    path = data_dir() / "tasks.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=str(path), utc=True)
+
+
+huey = build_huey()
+
+
+@huey.pre_execute()
+def _fresh_connection(task: Any) -> None:
+    close_old_connections()
+
+
+@huey.post_execute()
+def _release_connection(task: Any, task_value: Any, exc: Exception | None) -> None:
+    close_old_connections()
+
+
+def describe_queue(queue: Huey | None = None) -> str:
+    queue = queue or huey
+    if isinstance(queue, RedisHuey):
+        kwargs = queue.storage.conn.connection_pool.connection_kwargs
+        return f"redis://{kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
+    if isinstance(queue, SqliteHuey):
+        return f"sqlite:{queue.storage.filename}"
+    return type(queue).__name__
+
+
+# --- reminders ---------------------------------------------------------------
+
+
+def _first_time(key: str) -> bool:
+    """True once per key, across workers: the queue's own storage remembers what was sent."""
+    return bool(huey.put_if_empty(f"relief:sent:{key}", "1"))
+
+
+def due_outcome_prompts(user: Any, now: datetime) -> list[Any]:
+    """Acute doses of the last day whose 2-hour result is missing and that were not prompted yet."""
+    from relief.treatments.services import pending_outcomes
+
+    return [dose for dose in pending_outcomes(user) if dose.taken_at >= now - OUTCOME_PROMPT_WINDOW]
+
+
+def checkin_due(user: Any, now: datetime) -> bool:
+    """The person asked for a daily check-in, its local time has passed, and today has no record yet."""
+    from relief.accounts.services import get_profile
+    from relief.core.timeutil import zone
+    from relief.diary.models import DayRecord
+
+    profile = get_profile(user)
+    if profile.checkin_reminder_time is None:
+        return False
+    local = now.astimezone(zone(profile.time_zone))
+    if local.time() < profile.checkin_reminder_time:
+        return False
+    return not DayRecord.objects.filter(user=user, date=local.date()).exists()
+
+
+def send_reminders(now: datetime | None = None) -> dict[str, int]:
+    """Email each person with an address about due outcome prompts and their daily check-in, once each."""
+    from relief.accounts.services import get_profile
+    from relief.core.timeutil import zone
+
+    now = now or timezone.now()
+    sent = {"outcome_prompts": 0, "checkins": 0}
+    for user in get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk"):
+        doses = [d for d in due_outcome_prompts(user, now) if _first_time(f"outcome:{d.pk}")]
+        if doses:
+            count = len(doses)
+            send_mail(
+                "Relief Journal: how did it work?",
+                f"{count} {'entry is' if count == 1 else 'entries are'} waiting for how it worked two hours "
+                "later. Open Relief Journal to answer; it takes a few seconds.",
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+            )
+            sent["outcome_prompts"] += 1
+        if checkin_due(user, now):
+            day = now.astimezone(zone(get_profile(user).time_zone)).date()
+            if _first_time(f"checkin:{user.pk}:{day.isoformat()}"):
+                send_mail(
+                    "Relief Journal: today's check-in",
+                    "Today has no day record yet. Open Relief Journal to add it.",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [user.email],
+                )
+                sent["checkins"] += 1
+    log.info("reminders sent: %(outcome_prompts)d outcome prompts, %(checkins)d check-ins", sent)
+    return sent
+
+
+# --- optional services (weather, insights) ------------------------------------
+
+
+def _optional(module_name: str, function: str) -> Any | None:
+    """A function from a module that may not be part of this install yet."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return None
+    return getattr(module, function, None)
+
+
+def fetch_weather() -> dict[str, Any]:
+    """Fill in weather for everyone who gave a city (only when weather is turned on)."""
+    from relief.accounts.models import Profile
+
+    if not env_bool("RELIEF_WEATHER_ENABLED"):
+        return {"skipped": "weather is turned off (RELIEF_WEATHER_ENABLED)"}
+    fill_weather = _optional("relief.exchange.weather", "fill_weather")
+    if fill_weather is None:
+        log.warning("weather task skipped: relief.exchange.weather.fill_weather is not installed")
+        return {"skipped": "relief.exchange.weather.fill_weather is not available"}
+    people = 0
+    for profile in Profile.objects.exclude(city="").select_related("user").order_by("pk"):
+        try:
+            fill_weather(profile.user)
+        except Exception:  # one person's failure (network, bad city) must not stop the others
+            log.exception("weather failed for one person")
+            continue
+        people += 1
+    return {"people": people}
+
+
+def recompute_insights(user_id: int | None = None) -> dict[str, Any]:
+    """Recompute stored insights for one person, or everyone, through the insights app's service."""
+    recompute = _optional("relief.insights.services", "recompute_insights")
+    if recompute is None:
+        log.warning("insights task skipped: relief.insights.services.recompute_insights is not installed")
+        return {"skipped": "relief.insights.services.recompute_insights is not available"}
+    users = get_user_model().objects.filter(is_active=True).order_by("pk")
+    if user_id is not None:
+        users = users.filter(pk=user_id)
+    people = 0
+    for user in users:
+        recompute(user)
+        people += 1
+    return {"people": people}
+
+
+# --- the queue's view of these functions ---------------------------------------
+
+
+@huey.task()
+def ping() -> str:
+    """A task that does nothing, to check that a worker is running and reaches the queue."""
+    return "pong"
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def reminders_task() -> dict[str, int]:
+    return send_reminders()
+
+
+@huey.periodic_task(crontab(hour="6", minute="15"))
+def weather_task() -> dict[str, Any]:
+    return fetch_weather()
+
+
+@huey.periodic_task(crontab(hour="3", minute="30"))
+def insights_task() -> dict[str, Any]:
+    return recompute_insights()
+
+
+@huey.task()
+def recompute_insights_for(user_id: int) -> dict[str, Any]:
+    """Queued after an import or a large edit, so pages stay fast."""
+    return recompute_insights(user_id)

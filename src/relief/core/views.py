@@ -1,0 +1,155 @@
+"""Home, the logging hub, the month calendar, the day view and the reminder feed."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django.contrib import messages
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from relief.accounts.services import get_profile, today_for
+from relief.core.calendar import month_for
+from relief.core.decorators import AuthedRequest, journal_view
+from relief.core.web import next_url
+from relief.diary.models import Attack, DayRecord
+from relief.diary.services import entries_for_day
+from relief.treatments.models import Dose
+from relief.treatments.services import pending_outcomes
+from relief.treatments.usual import usual_doses
+from relief.treatments.views import followups
+
+PAIN_SCALE = range(11)
+
+
+def checkin_due(user: Any, day: date) -> bool:
+    """The person's reminder time has passed today and the day has no check-in yet."""
+    reminder = get_profile(user).checkin_reminder_time
+    if reminder is None or timezone.localtime().time() < reminder:
+        return False
+    return not DayRecord.objects.filter(user=user, date=day).exists()
+
+
+@journal_view
+def today(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    day = today_for(user)
+    context = {
+        "checkin_due": checkin_due(user, day),
+        "is_new": not (
+            Dose.objects.filter(user=user).exists()
+            or Attack.objects.filter(user=user).exists()
+            or DayRecord.objects.filter(user=user).exists()
+        ),
+        "day": day,
+        "entries": entries_for_day(user, day),
+        "open_attack": Attack.objects.filter(user=user, ended_at__isnull=True)
+        .order_by("-started_at")
+        .first(),
+        "pending": pending_outcomes(user),
+        "followups": followups(user),
+        "checked_in": DayRecord.objects.filter(user=user, date=day).exists(),
+        "usual": usual_doses(user),
+        "scale": PAIN_SCALE,
+    }
+    return render(request, "core/today.html", context)
+
+
+@journal_view
+def log(request: AuthedRequest) -> HttpResponse:
+    return render(request, "core/log.html")
+
+
+@journal_view
+def calendar(request: AuthedRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
+    day = today_for(request.user)
+    year, month = year or day.year, month or day.month
+    if not (1 <= month <= 12 and 1900 <= year <= 2200):
+        raise Http404("no such month")
+    context = {"month": month_for(request.user, year, month), "today": day}
+    return render(request, "core/calendar.html", context)
+
+
+@journal_view
+def day_view(request: AuthedRequest, day: str) -> HttpResponse:
+    try:
+        shown = date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404("no such day") from exc
+    context = {
+        "day": shown,
+        "entries": entries_for_day(request.user, shown),
+        "is_future": shown > today_for(request.user),
+        "previous": date.fromordinal(shown.toordinal() - 1),
+        "next": date.fromordinal(shown.toordinal() + 1),
+    }
+    return render(request, "core/day.html", context)
+
+
+@journal_view
+def reminders(request: AuthedRequest) -> JsonResponse:
+    """What the browser may remind about now: outcomes due and the daily check-in."""
+    user = request.user
+    day = today_for(user)
+    reminder = get_profile(user).checkin_reminder_time
+    outcomes = [
+        {
+            "id": str(dose.pk),
+            "label": f"{dose.substance.name} at {timezone.localtime(dose.taken_at):%H:%M}: pain 2 hours later?",
+            "url": reverse("treatments:outcome", args=[dose.pk]),
+        }
+        for dose in pending_outcomes(user)
+    ]
+    return JsonResponse(
+        {
+            "today": day.isoformat(),
+            "outcomes": outcomes,
+            "checkin_due": checkin_due(user, day),
+            "is_new": not (
+                Dose.objects.filter(user=user).exists()
+                or Attack.objects.filter(user=user).exists()
+                or DayRecord.objects.filter(user=user).exists()
+            ),
+            "checkin_time": reminder.strftime("%H:%M") if isinstance(reminder, time) else None,
+            "checkin_url": reverse("diary:checkin"),
+        }
+    )
+
+
+@journal_view
+@require_POST
+def acknowledge_alert(request: AuthedRequest) -> HttpResponse:
+    """'I understand' on a dangerous alert: recorded by the safety engine; nothing is blocked either way."""
+    from relief.safety.alerts import Alert, Evidence
+    from relief.safety.engine import acknowledge
+
+    key = request.POST.get("key", "")
+    if not key:
+        return HttpResponseBadRequest("which alert? (key is missing)")
+    ids = [i for i in request.POST.get("entry_ids", "").split(",") if i]
+    alert = Alert(
+        key=key[:200],
+        rule=request.POST.get("rule", "") or "unknown",
+        level="dangerous",
+        title="",
+        message="",
+        actions=(),
+        evidence=tuple(Evidence(kind="entry", id=i[:64], label="") for i in ids[:50]),
+        sources=(),
+    )
+    acknowledge(request.user, alert)
+    messages.success(request, "Noted. The alert stays in your history.")
+    referer = request.META.get("HTTP_REFERER", "")
+    fallback = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else reverse("today")
+    return HttpResponseRedirect(next_url(request, fallback))

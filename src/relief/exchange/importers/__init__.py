@@ -1,0 +1,86 @@
+"""Importers for other apps' exports; see ``docs/importers.md``.
+
+``run_import(user, path, fmt)`` reads a file, plans every entry, and saves all of
+it through the normal services in one transaction, or nothing when any line
+could not be read or saved.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from relief.accounts.services import time_zone_of
+from relief.exchange.importers.base import (
+    ImportFormatError,
+    ImportReport,
+    Problem,
+    Progress,
+    read_text,
+    run_planned,
+)
+
+FORMATS: dict[str, str] = {
+    "generic": "Attack list CSV with a column mapping",
+    "flaredown": "Flaredown CSV export (one row per check-in)",
+    "flaredown-research": "Flaredown research data set (long format)",
+    "bearable": "Bearable CSV export",
+    "headi": "Headi CSV export",
+    "migraine-navigator": "Migraine Navigator CSV",
+    "psychonautwiki": "PsychonautWiki Journal JSON export",
+}
+
+__all__ = ["FORMATS", "ImportFormatError", "ImportReport", "Problem", "import_text", "run_import"]
+
+
+PLANNERS: dict[str, tuple[str, str]] = {
+    "generic": ("generic", "plan"),
+    "flaredown": ("flaredown", "plan_wide"),
+    "flaredown-research": ("flaredown", "plan_research"),
+    "bearable": ("bearable", "plan"),
+    "headi": ("headi", "plan"),
+    "migraine-navigator": ("navigator", "plan"),
+    "psychonautwiki": ("psychonautwiki", "plan"),
+}
+
+
+def _planner(fmt: str) -> Callable[..., None]:
+    module, name = PLANNERS[fmt]
+    return getattr(importlib.import_module(f"relief.exchange.importers.{module}"), name)
+
+
+def import_text(
+    user: User,
+    data: bytes | str,
+    fmt: str,
+    *,
+    source: str = "an upload",
+    mapping: dict[str, Any] | str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    if fmt not in FORMATS:
+        raise ImportFormatError(f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
+    report = ImportReport(format=fmt, dry_run=dry_run)
+    text = read_text(data)
+    _planner(fmt)(text, report, tz=time_zone_of(user), source=source, mapping=mapping)
+    return run_planned(user, report, source, dry_run=dry_run, progress=progress)
+
+
+def run_import(
+    user: User,
+    path: str | Path,
+    fmt: str,
+    mapping: dict[str, Any] | str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a file of another app; raises ImportFormatError when the file is not in that format."""
+    path = Path(path)
+    return import_text(
+        user, path.read_bytes(), fmt, source=path.name, mapping=mapping, dry_run=dry_run, progress=progress
+    )

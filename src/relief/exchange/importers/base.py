@@ -1,0 +1,277 @@
+"""What every importer shares: planned entries, the report, substance matching, all-or-nothing saving.
+
+An importer reads the file into a list of :class:`Planned` entries (one per source row
+or per day) and :class:`Problem` lines it could not read.  Saving runs every planned
+entry through the normal services inside one transaction; any problem, before or
+during saving, rolls everything back.  A dry run does the same and always rolls back,
+so the preview shows exactly what would be saved, validation included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from relief.accounts.services import time_zone_of
+from relief.core.services import error_lines
+from relief.core.timeutil import TimeInputError, make_aware_local
+from relief.treatments.models import Substance
+
+Progress = Callable[[int, int], None]
+
+
+class ImportFormatError(ValueError):
+    """The file as a whole is not in the expected format (wrong columns, not JSON, ...)."""
+
+
+@dataclass
+class Problem:
+    line: int | None
+    message: str
+    raw: str = ""
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.message}"
+
+
+@dataclass
+class Planned:
+    """One thing to save, with the source lines it came from and a one-line preview."""
+
+    lines: list[int]
+    summary: str
+    save: Callable[[ImportContext], list[str]]
+
+
+@dataclass
+class ImportReport:
+    format: str
+    dry_run: bool
+    rows: int = 0
+    planned: list[Planned] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    created: Counter = field(default_factory=Counter)
+    saved: bool = False
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """What was (or would be) created, by kind; a list because templates cannot iterate a Counter."""
+        return sorted(self.created.items())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def accounted_lines(self) -> set[int]:
+        lines = {n for p in self.planned for n in p.lines}
+        lines |= {p.line for p in self.problems + self.skipped if p.line}
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "saved": self.saved,
+            "rows": self.rows,
+            "entries": len(self.planned),
+            "created": dict(self.created),
+            "problems": [{"line": p.line, "message": p.message, "raw": p.raw} for p in self.problems],
+            "skipped": [{"line": p.line, "message": p.message} for p in self.skipped],
+            "notices": self.notices,
+        }
+
+
+class ImportContext:
+    """Shared state while saving: the person, their zone, and substances made along the way."""
+
+    def __init__(self, user: User, source: str) -> None:
+        self.user = user
+        self.source = source
+        self.tz = time_zone_of(user)
+        self.matcher = SubstanceMatcher(user)
+
+    def substance(self, name: str) -> Substance:
+        from relief.treatments.services import add_substance
+
+        found = self.matcher.match(name)
+        if found is None:
+            found = add_substance(
+                self.user, name=" ".join(name.split())[:100], kind="other", substance_class="other"
+            )
+            self.matcher.remember(found)
+        return found
+
+
+class SubstanceMatcher:
+    """Substance names as people type them: catalogue keys, names, aliases, then near misses.
+
+    Near misses use rapidfuzz's ratio against every key, name and alias; a match needs
+    a score of at least ``cutoff`` and a clear lead over the runner-up.
+    """
+
+    def __init__(self, user: User, cutoff: float = 85.0) -> None:
+        from relief.treatments.services import substances_for
+
+        self.user = user
+        self.cutoff = cutoff
+        self.choices: dict[str, Substance] = {}
+        for substance in substances_for(user).order_by("user_id", "name"):
+            self.remember(substance)
+
+    def remember(self, substance: Substance) -> None:
+        for label in [substance.key, substance.name, *substance.aliases]:
+            if label and label.lower() not in self.choices:
+                self.choices[label.lower()] = substance
+        short = re.sub(r"\s*\(.*\)\s*$", "", substance.name).lower()
+        self.choices.setdefault(short, substance)
+
+    def match(self, name: str) -> Substance | None:
+        from rapidfuzz import fuzz, process
+
+        wanted = " ".join(name.split()).lower()
+        if not wanted:
+            return None
+        if wanted in self.choices:
+            return self.choices[wanted]
+        stripped = re.sub(r"\s*\(.*\)\s*$", "", wanted)
+        if stripped in self.choices:
+            return self.choices[stripped]
+        best = process.extract(stripped, list(self.choices), scorer=fuzz.ratio, limit=5)
+        if not best or best[0][1] < self.cutoff:
+            return None
+        top = self.choices[best[0][0]]
+        rivals = [b for b in best[1:] if self.choices[b[0]] != top and b[1] >= best[0][1] - 3]
+        return None if rivals else top
+
+
+def read_text(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFormatError("the file is neither UTF-8 nor Windows-1252 text")
+
+
+def csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str], str]]]:
+    """The header and ``(line number, row by column, raw line)`` for each data row.
+
+    Line endings are normalised first (old Mac files end lines with a bare CR); text the
+    CSV reader cannot read at all (a NUL byte, say) refuses the file, naming the line.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    first = lines[0] if lines else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","  # European spreadsheets save with ';'
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+
+    def read() -> list[str] | None:
+        try:
+            return next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:
+            raise ImportFormatError(f"line {reader.line_num}: cannot read this as CSV ({exc})") from None
+
+    head = read()
+    if head is None:
+        raise ImportFormatError("the file is empty")
+    header = [h.strip() for h in head]
+
+    def rows() -> Iterator[tuple[int, dict[str, str], str]]:
+        start = reader.line_num + 1
+        while (values := read()) is not None:
+            end = reader.line_num
+            raw = "\n".join(lines[start - 1 : end])
+            line, start = start, end + 1
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                yield line, {"__error__": f"has {len(values)} fields, the header has {len(header)}"}, raw
+                continue
+            yield line, {h: v.strip() for h, v in zip(header, values, strict=True)}, raw
+
+    return header, rows()
+
+
+def require_columns(header: list[str], needed: list[str], fmt: str) -> None:
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise ImportFormatError(
+            f"this does not look like a {fmt} file: missing column(s) {', '.join(missing)} "
+            f"(found: {', '.join(header) or 'none'})"
+        )
+
+
+def local_time(day: date, clock: time | None, tz: str) -> datetime:
+    """A wall-clock time in the person's zone as UTC; a date alone means noon."""
+    moment = datetime.combine(day, clock or time(12, 0))
+    try:
+        return make_aware_local(moment, tz)
+    except TimeInputError:
+        return make_aware_local(moment.replace(hour=moment.hour + 1 if moment.hour < 23 else moment.hour), tz)
+
+
+_AMOUNT = re.compile(
+    r"^\s*(?:(?P<count>\d+(?:[.,]\d+)?)\s*[x×]\s*)?(?P<amount>\d+(?:[.,]\d+)?)\s*(?P<unit>mcg|µg|ug|mg|g|ml)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_amount(text: str) -> tuple[float, str] | None:
+    """Read '50 mg', '2 x 30mg', '1.5g'; None when the text has no amount with a mass or volume unit."""
+    match = _AMOUNT.match(text or "")
+    if not match:
+        return None
+    amount = float(match.group("amount").replace(",", "."))
+    if match.group("count"):
+        amount *= float(match.group("count").replace(",", "."))
+    unit = match.group("unit").lower().replace("µg", "mcg").replace("ug", "mcg")
+    return amount, unit
+
+
+def run_planned(
+    user: User, report: ImportReport, source: str, *, dry_run: bool, progress: Progress | None = None
+) -> ImportReport:
+    """Save every planned entry in one transaction; roll back on any problem or on a dry run."""
+
+    class _Rollback(Exception):
+        pass
+
+    total = len(report.planned)
+    try:
+        with transaction.atomic():
+            context = ImportContext(user, source)
+            for index, planned in enumerate(report.planned, start=1):
+                try:
+                    with transaction.atomic():
+                        report.created.update(planned.save(context))
+                except ValidationError as exc:
+                    for message in error_lines(exc):
+                        report.problems.append(Problem(planned.lines[0] if planned.lines else None, message))
+                if progress:
+                    progress(index, total)
+            if report.problems or dry_run:
+                raise _Rollback
+    except _Rollback:
+        report.saved = False
+        if report.problems:
+            report.created.clear()
+        return report
+    report.saved = True
+    return report

@@ -1,0 +1,370 @@
+"""The project's own JSON format: a lossless export of one person's diary, and its import.
+
+Round trip: export -> import into an empty database -> export gives the same
+document, ids and order included.  Import is all-or-nothing: a structural
+check against the JSON Schema first, then every record is validated by the
+same model rules as any other entry; any error rolls back everything and is
+reported with the JSON path of the bad record.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from relief import __version__
+from relief.accounts.models import Profile
+from relief.accounts.services import get_profile
+from relief.core.timeutil import to_utc_iso
+from relief.diary.models import (
+    Attack,
+    DayFactor,
+    DayRecord,
+    FactorTag,
+    PainSample,
+    QuestionnaireResponse,
+    SideEffect,
+)
+from relief.products.models import Batch, LabReport, Product
+from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication, Substance
+
+FORMAT_NAME = "relief-journal"
+FORMAT_VERSION = 1
+SKIPPED_FIELDS = {"user"}
+DERIVED_FIELDS = {"amount_g"}  # exported for spreadsheet users, recomputed on import
+
+
+@dataclass(frozen=True)
+class Child:
+    key: str
+    model: type[models.Model]
+    parent_field: str
+    many: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    model: type[models.Model]
+    owner: str = "user"
+    children: tuple[Child, ...] = ()
+    description: str = ""
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "substances",
+        Substance,
+        description="Substances the person added (built-in ones are referenced by id)",
+    ),
+    Table("products", Product, description="Products, usually kratom products, with vendor and form"),
+    Table("batches", Batch, owner="product__user", description="Lots of a product as bought"),
+    Table(
+        "lab_reports",
+        LabReport,
+        owner="batch__product__user",
+        description="Certificates of analysis of batches",
+    ),
+    Table("custom_units", CustomUnit, description="The person's own units, e.g. 1 capsule = 0.5 g"),
+    Table("factor_tags", FactorTag, description="Free factors the person watches"),
+    Table("attacks", Attack, children=(Child("pain_samples", PainSample, "attack"),), description="Attacks"),
+    Table(
+        "day_records", DayRecord, children=(Child("factors", DayFactor, "day"),), description="Day records"
+    ),
+    Table("doses", Dose, children=(Child("outcome", DoseOutcome, "dose", many=False),), description="Doses"),
+    Table("side_effects", SideEffect, description="Side effects"),
+    Table("standing_medications", StandingMedication, description="Standing medications"),
+    Table(
+        "questionnaires",
+        QuestionnaireResponse,
+        description="Questionnaire item answers (scores are computed)",
+    ),
+)
+
+PROFILE_FIELDS = (
+    "time_zone",
+    "country",
+    "region",
+    "city",
+    "units",
+    "sex",
+    "track_menstruation",
+    "birth_year",
+    "pregnant",
+    "breastfeeding",
+    "drives",
+    "checkin_reminder_time",
+)
+
+
+def record_fields(model: type[models.Model], parent_field: str | None = None) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS and f.name != parent_field]
+
+
+def related_label(f: Any) -> str:
+    return str(f.related_model._meta.label)
+
+
+def json_key(f: models.Field) -> str:
+    return f.attname if f.is_relation else f.name
+
+
+def to_json_value(f: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.is_relation or isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return to_utc_iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):  # time
+        return value.isoformat()
+    return value
+
+
+def from_json_value(f: Any, value: Any) -> Any:
+    """Convert a JSON value to the Python value of a field; ValidationError names what is wrong."""
+    if value is None:
+        return None
+    try:
+        if f.is_relation or isinstance(f, models.UUIDField):
+            return uuid.UUID(str(value))
+        if isinstance(f, models.DateTimeField):
+            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            if parsed.tzinfo is None:
+                raise ValueError("needs a UTC offset, for example 2026-11-20T14:30:00Z")
+            return parsed
+        if isinstance(f, models.DateField):
+            return date.fromisoformat(str(value))
+        if isinstance(f, models.TimeField):
+            return (
+                datetime.strptime(str(value), "%H:%M:%S").time()
+                if len(str(value)) > 5
+                else datetime.strptime(str(value), "%H:%M").time()
+            )
+        return f.to_python(value)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"cannot read {value!r}: {exc}") from exc
+
+
+def serialize(obj: models.Model, parent_field: str | None = None) -> dict[str, Any]:
+    return {
+        json_key(f): to_json_value(f, getattr(obj, f.attname)) for f in record_fields(type(obj), parent_field)
+    }
+
+
+def _ordered(model: type[models.Model], owner: str, user: User) -> models.QuerySet:
+    return model._default_manager.filter(**{owner: user}).order_by(*list(model._meta.ordering or []))
+
+
+def export_document(user: User) -> dict[str, Any]:
+    """The whole diary of one person as one JSON-able document."""
+    profile = get_profile(user)
+    doc: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "generator": f"relief-journal {__version__}",
+        "profile": {
+            name: to_json_value(Profile._meta.get_field(name), getattr(profile, name))
+            for name in PROFILE_FIELDS
+        },
+    }
+    for table in TABLES:
+        rows = []
+        for obj in _ordered(table.model, table.owner, user):
+            record = serialize(obj)
+            for child in table.children:
+                children = child.model._default_manager.filter(**{child.parent_field: obj}).order_by(
+                    *list(child.model._meta.ordering or [])
+                )
+                if child.many:
+                    record[child.key] = [serialize(c, child.parent_field) for c in children]
+                else:
+                    first = children.first()
+                    record[child.key] = serialize(first, child.parent_field) if first else None
+            rows.append(record)
+        doc[table.key] = rows
+    return doc
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class ImportProblem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """Nothing was imported; ``problems`` lists every bad record with its JSON path."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"nothing was imported; {len(problems)} problem(s):\n{shown}{more}")
+
+
+@dataclass
+class ImportSummary:
+    counts: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"imported": self.counts, "dry_run": self.dry_run}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def parse_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(
+            [ImportProblem(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]
+        ) from exc
+
+
+def import_document(
+    user: User, doc: Any, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> ImportSummary:
+    """Import a document into one person's diary: all of it, or nothing."""
+    from relief.exchange.schema import schema_problems
+
+    problems = [ImportProblem(path, message) for path, message in schema_problems(doc)]
+    if problems:
+        raise ImportFailed(problems)
+    summary = ImportSummary(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _Importer(user, doc, summary, progress).run()
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return summary
+
+
+class _Importer:
+    def __init__(
+        self, user: User, doc: dict[str, Any], summary: ImportSummary, progress: Callable[[int], None] | None
+    ) -> None:
+        self.user = user
+        self.doc = doc
+        self.summary = summary
+        self.progress = progress
+        self.problems: list[ImportProblem] = []
+        self.known: dict[str, set[uuid.UUID]] = {t.model._meta.label: set() for t in TABLES}
+        self.known[Substance._meta.label] = set(
+            Substance.objects.filter(user__isnull=True).values_list("id", flat=True)
+        )
+
+    def run(self) -> None:
+        self._profile(self.doc.get("profile") or {})
+        for table in TABLES:
+            count = 0
+            for index, record in enumerate(self.doc.get(table.key, [])):
+                path = f"$.{table.key}[{index}]"
+                obj = self._build(table.model, record, path, parent=None)
+                if obj is None:
+                    continue
+                count += 1
+                for child in table.children:
+                    value = record.get(child.key)
+                    items: Iterable[tuple[str, Any]]
+                    if child.many:
+                        items = ((f"{path}.{child.key}[{i}]", r) for i, r in enumerate(value or []))
+                    else:
+                        items = [(f"{path}.{child.key}", value)] if value else []
+                    for child_path, child_record in items:
+                        self._build(child.model, child_record, child_path, parent=(child.parent_field, obj))
+                if self.progress:
+                    self.progress(1)
+            self.summary.counts[table.key] = count
+        if self.problems:
+            raise ImportFailed(self.problems)
+
+    def _profile(self, data: dict[str, Any]) -> None:
+        profile = get_profile(self.user)
+        for name, value in data.items():
+            setattr(profile, name, from_json_value(Profile._meta.get_field(name), value))
+        try:
+            profile.full_clean()
+            profile.save()
+        except ValidationError as exc:
+            self._problem("$.profile", exc)
+
+    def _build(
+        self,
+        model: type[models.Model],
+        record: dict[str, Any],
+        path: str,
+        parent: tuple[str, models.Model] | None,
+    ) -> models.Model | None:
+        obj = model()
+        parent_field = parent[0] if parent else None
+        if parent:
+            setattr(obj, parent[0], parent[1])
+        if "user" in {f.name for f in model._meta.concrete_fields}:
+            obj.user = self.user  # type: ignore[attr-defined]
+        try:
+            for f in record_fields(model, parent_field):
+                key = json_key(f)
+                if key not in record or f.name in DERIVED_FIELDS:
+                    continue
+                value = from_json_value(f, record[key])
+                if (
+                    f.is_relation
+                    and value is not None
+                    and value not in self.known.get(related_label(f), set())
+                ):
+                    raise ValidationError(
+                        {key: f"refers to {value}, which is not earlier in this file (nor built in)"}
+                    )
+                setattr(obj, f.attname, value)
+        except ValidationError as exc:
+            self._problem(path, exc)
+            return None
+        if model._default_manager.filter(pk=obj.pk).exists():
+            self.problems.append(
+                ImportProblem(
+                    f"{path}.id",
+                    f"{obj.pk} exists already in this database; this file (or a copy) was imported before",
+                )
+            )
+            return None
+        try:
+            obj.full_clean(validate_unique=True)
+            obj.save(force_insert=True)
+        except ValidationError as exc:
+            self._problem(path, exc)
+            return None
+        self.known.setdefault(model._meta.label, set()).add(obj.pk)
+        return obj
+
+    def _problem(self, path: str, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                where = path if name == "__all__" else f"{path}.{name}"
+                self.problems.extend(ImportProblem(where, m) for m in messages)
+        else:
+            self.problems.extend(ImportProblem(path, m) for m in exc.messages)

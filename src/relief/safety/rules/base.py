@@ -1,0 +1,45 @@
+"""What a rule is given: the diary snapshot, the knowledge base, the thresholds and what to look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from relief.safety.alerts import Evidence
+from relief.safety.snapshot import DoseView
+
+
+@dataclass
+class Focus:
+    """What to check.
+
+    ``check_entry`` focuses on the saved entry (and counts up to its time); ``check_diary`` focuses on
+    recent entries and also runs the whole-diary summaries (``summary``).
+    """
+
+    ref: dt.datetime
+    doses: list[DoseView] = field(default_factory=list)
+    medications: list[Any] = field(default_factory=list)
+    side_effects: list[Any] = field(default_factory=list)
+    batches: list[Any] = field(default_factory=list)
+    day_records: list[Any] = field(default_factory=list)
+    summary: bool = False
+    mode: str = "entry"
+
+
+def dose_evidence(dose: DoseView) -> Evidence:
+    return Evidence("dose", dose.id, dose.label)
+
+
+def medication_evidence(med: Any) -> Evidence:
+    stop = f" to {med.stopped_on}" if med.stopped_on else ""
+    return Evidence("standing_medication", str(med.id), f"{med.substance.name} from {med.started_on}{stop}")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def fmt_g(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") + " g"

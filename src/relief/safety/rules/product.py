@@ -1,0 +1,201 @@
+"""Products: a batch without a lab report, an old or undated report, results over a limit, and a 7-OH share
+that points to an enhanced or adulterated product."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from relief.safety.alerts import Alert, Evidence, from_entries
+from relief.safety.config import SafetyConfig
+from relief.safety.kb import Knowledge
+from relief.safety.rules.base import Focus, dose_evidence
+from relief.safety.rules.legal import place
+from relief.safety.snapshot import Diary, DoseView
+
+# Lab report field -> analyte key in product_limits.yaml
+FIELDS = {
+    "arsenic_ppm": "arsenic",
+    "cadmium_ppm": "cadmium",
+    "lead_ppm": "lead",
+    "mercury_ppm": "mercury",
+    "yeast_mould_cfu_g": "yeast_mould",
+    "salmonella_detected": "salmonella",
+    "ecoli_detected": "e_coli",
+}
+PATHOGENS = frozenset({"salmonella", "e_coli"})
+ASK_VENDOR = "Ask the vendor for the certificate of analysis for this lot number."
+
+
+def _batch_evidence(batch: Any) -> Evidence:
+    bought = f", bought {batch.purchase_date}" if batch.purchase_date else ""
+    return Evidence("batch", str(batch.id), f"{batch.product} lot {batch.lot_number or '?'}{bought}")
+
+
+def _report_evidence(report: Any) -> Evidence:
+    return Evidence(
+        "lab_report",
+        str(report.id),
+        f"lab report {report.report_id or '?'} tested {report.test_date or 'on an unknown date'}",
+    )
+
+
+def seven_oh_share(report: Any) -> tuple[float | None, bool]:
+    """7-OH as % of alkaloids, and whether it is an estimate from mitragynine and 7-OH alone.
+
+    The estimate divides by mitragynine + 7-OH only, so it can only overstate the true share.
+    """
+    if report.seven_oh_pct_alkaloids is not None:
+        return report.seven_oh_pct_alkaloids, False
+    if report.seven_oh_mg_per_g is not None and report.mitragynine_mg_per_g:
+        total = report.mitragynine_mg_per_g + report.seven_oh_mg_per_g
+        return 100 * report.seven_oh_mg_per_g / total, True
+    return None, False
+
+
+def _exceeded(limit: dict[str, Any], value: Any) -> bool:
+    if limit["comparison"] == "absent":
+        return value is True
+    if value is None:
+        return False
+    cap = float(limit["max"])
+    return bool(value >= cap) if limit["comparison"] == "lt" else bool(value > cap)
+
+
+def batch_alerts(
+    diary: Diary, kb: Knowledge, cfg: SafetyConfig, batch: Any, doses: list[DoseView]
+) -> list[Alert]:
+    if batch.product.substance.substance_class != "kratom":
+        return []
+    used = [dose_evidence(d) for d in doses]
+    reports = sorted(batch.lab_reports.all(), key=lambda r: (r.test_date or dt.date.min, str(r.id)))
+    if not reports:
+        fact = kb.get("facts", "lab_report_missing")
+        return [
+            from_entries(
+                [fact],
+                key=f"product:no_lab_report:{batch.id}",
+                rule="product",
+                level="info",
+                title="No lab report for this batch",
+                message=f"There is no lab report (certificate of analysis) for {batch.product} lot {batch.lot_number or '?'}. {fact['statement']}",
+                actions=(ASK_VENDOR, "Add the report to the batch when you have it."),
+                evidence=[_batch_evidence(batch), *used],
+            )
+        ]
+    report = reports[-1]
+    evidence = [_batch_evidence(batch), _report_evidence(report), *used]
+    alerts = []
+    age = kb.get("facts", "lab_report_age")
+    if report.test_date is None:
+        problem = "has no test date"
+    elif batch.purchase_date and (batch.purchase_date - report.test_date).days > cfg.coa_max_age_days:
+        problem = (
+            f"was tested {(batch.purchase_date - report.test_date).days} days before you bought the batch"
+        )
+    else:
+        problem = None
+    if problem:
+        alerts.append(
+            from_entries(
+                [age],
+                key=f"product:report_age:{report.id}",
+                rule="product",
+                level="caution",
+                title="The lab report may not describe this batch",
+                message=f"The latest lab report {problem}. {age['statement']}",
+                actions=(ASK_VENDOR,),
+                evidence=evidence,
+            )
+        )
+    utah = kb.get("product_limits", "utah_r70_580_5")
+    limits = {limit["analyte"]: limit for limit in utah["limits"]}
+    over = []
+    for field, analyte in FIELDS.items():
+        value = getattr(report, field)
+        if analyte in limits and _exceeded(limits[analyte], value):
+            limit = limits[analyte]
+            shown = (
+                "detected"
+                if limit["comparison"] == "absent"
+                else f"{value:g} {limit['unit']} (limit {limit['max']:g})"
+            )
+            over.append((analyte, shown))
+    if over:
+        level = "unsafe" if any(a in PATHOGENS for a, _ in over) else "caution"
+        listed = ", ".join(f"{a.replace('_', ' ')} {s}" for a, s in over)
+        alerts.append(
+            from_entries(
+                [utah],
+                key=f"product:over_limit:{report.id}",
+                rule="product",
+                level=level,
+                title="Lab results over the Utah kratom limits",
+                message=f"The lab report for this batch shows {listed}, over the limits of {utah['standard']}.",
+                actions=(
+                    "Consider not using this batch until you have talked to your pharmacist or clinician.",
+                    "You can report the product to the vendor and to your food or drug safety authority.",
+                ),
+                evidence=evidence,
+                extra={"over": dict(over)},
+            )
+        )
+    share, estimated = seven_oh_share(report)
+    if share is not None:
+        standards = [kb.get("product_limits", "kcpa_2_percent"), kb.get("product_limits", "aka_gmp")]
+        ms = kb.get("product_limits", "mississippi_1_percent")
+        country, region, _ = place(diary.profile)
+        if country == "US" and region == "MS":
+            standards.append(ms)
+        exceeded = [s for s in standards if share > _cap(s)]
+        if exceeded:
+            strict_only = all(s.key == "mississippi_1_percent" for s in exceeded)
+            fact = kb.get("facts", "seven_oh_enhanced")
+            caps = " and ".join(f"{_cap(s):g} % cap of {s['standard']}" for s in exceeded)
+            how = (
+                " (estimated from mitragynine and 7-OH alone, which can only overstate it)"
+                if estimated
+                else ""
+            )
+            alerts.append(
+                from_entries(
+                    [*exceeded, fact],
+                    key=f"product:seven_oh_share:{report.id}",
+                    rule="product",
+                    level="caution" if strict_only else "unsafe",
+                    title="Possibly enhanced or adulterated product",
+                    message=(
+                        f"7-OH makes up {share:.1f} % of the alkaloids{how}, above the "
+                        f"{caps}. {fact['statement']}"
+                    ),
+                    actions=(
+                        "Treat this product as much stronger than plain leaf, and talk to your pharmacist before using it.",
+                        ASK_VENDOR,
+                    ),
+                    evidence=evidence,
+                    extra={"seven_oh_share_pct": round(share, 2), "estimated": estimated},
+                )
+            )
+    return alerts
+
+
+def _cap(entry: Any) -> float:
+    return float(next(x["max"] for x in entry["limits"] if x["analyte"] == "seven_oh_share"))
+
+
+def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[Alert]:
+    alerts: list[Alert] = []
+    batches = {str(b.id): b for b in focus.batches}
+    used: dict[str, list[DoseView]] = {}
+    if focus.mode == "diary":
+        since = focus.ref - dt.timedelta(days=cfg.window_days)
+        doses = [d for d in diary.kratom_doses() if d.batch_id and d.taken_at >= since]
+    else:
+        doses = [d for d in focus.doses if d.is_kratom and d.batch_id]
+    for dose in doses:
+        batch_id = str(dose.batch_id)
+        batches.setdefault(batch_id, dose.model.batch)
+        used.setdefault(batch_id, []).append(dose)
+    for batch_id, batch in batches.items():
+        alerts += batch_alerts(diary, kb, cfg, batch, used.get(batch_id, []))
+    return alerts

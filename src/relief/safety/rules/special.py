@@ -1,0 +1,68 @@
+"""Special situations from the profile: pregnancy, breastfeeding, and driving after a dose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from relief.safety.alerts import Alert, Evidence, from_entries
+from relief.safety.config import SafetyConfig
+from relief.safety.kb import Knowledge
+from relief.safety.rules.base import Focus, dose_evidence
+from relief.safety.snapshot import Diary
+
+
+def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[Alert]:
+    profile = diary.profile
+    if focus.mode == "diary":
+        since = focus.ref - dt.timedelta(days=cfg.window_days)
+        doses = [d for d in diary.kratom_doses() if d.taken_at >= since]
+    else:
+        doses = [d for d in focus.doses if d.is_kratom]
+    if not doses:
+        return []
+    alerts = []
+    you = Evidence("profile", str(profile.id), "profile")
+    for flag, word in (("pregnant", "pregnancy"), ("breastfeeding", "breastfeeding")):
+        if getattr(profile, flag) is not True:
+            continue
+        fact = kb.get("facts", word)
+        alerts.append(
+            from_entries(
+                [fact],
+                key=f"special:{word}",
+                rule="special",
+                level="unsafe",
+                title=f"Kratom during {word}",
+                message=f"Your profile says you are {flag}. {fact['statement']}",
+                actions=(
+                    "Talk to your midwife, obstetrician or clinician about kratom soon; do not stop suddenly on "
+                    "your own after regular use, because withdrawal can also be a risk.",
+                ),
+                evidence=[*(dose_evidence(d) for d in doses), you],
+            )
+        )
+    if profile.drives is True:
+        now = focus.ref if focus.mode == "diary" else max(focus.ref, diary.at)
+        recent = [
+            d for d in doses if dt.timedelta(0) <= now - d.taken_at <= dt.timedelta(hours=cfg.driving_hours)
+        ]
+        if recent:
+            fact = kb.get("facts", "driving")
+            last = recent[-1]
+            hours = (now - last.taken_at).total_seconds() / 3600
+            alerts.append(
+                from_entries(
+                    [fact],
+                    key=f"special:driving:{last.id}",
+                    rule="special",
+                    level="caution",
+                    title="Driving after a kratom dose",
+                    message=(
+                        f"Your last kratom dose was {hours:.1f} hours ago and your profile says you drive. "
+                        f"{fact['statement']} Do not drive while you feel any effect."
+                    ),
+                    actions=("Plan another way to travel if you feel drowsy, slowed or unwell.",),
+                    evidence=[dose_evidence(last), you],
+                )
+            )
+    return alerts

@@ -1,0 +1,180 @@
+"""A read-only snapshot of one person's diary, loaded once and shared by all rules.
+
+Every day here is a calendar day in the person's own time zone (relief.core.timeutil).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from relief.core.timeutil import local_day, zone
+
+PAIN_REASONS = frozenset({"acute", "chronic"})
+NON_LEAF_FORMS = frozenset({"extract", "shot", "tablet", "other"})
+
+
+def fmt_local(moment: dt.datetime, tz: str) -> str:
+    """A time as the person reads it: their own clock and zone."""
+    local = moment.astimezone(zone(tz))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+@dataclass(frozen=True)
+class DoseView:
+    id: str
+    substance_id: str
+    substance_key: str
+    name: str
+    cls: str
+    properties: frozenset[str]
+    amount: float | None
+    unit: str
+    amount_g: float | None
+    route: str
+    reason: str
+    taken_at: dt.datetime
+    day: dt.date
+    product_form: str | None
+    batch_id: str | None
+    tz: str
+    model: Any = field(repr=False, compare=False, hash=False)
+
+    @property
+    def is_kratom(self) -> bool:
+        return self.cls == "kratom"
+
+    @property
+    def is_seven_oh(self) -> bool:
+        return "seven_oh" in self.properties
+
+    @property
+    def is_leaf(self) -> bool:
+        """Plain leaf kratom (powder, capsules, tea), where the gram-based bands can apply."""
+        return (
+            self.is_kratom
+            and not self.is_seven_oh
+            and (self.product_form or "leaf_powder") not in NON_LEAF_FORMS
+            and self.route in ("oral", "buccal")
+        )
+
+    @property
+    def label(self) -> str:
+        amount = f"{self.amount:g} {self.unit} " if self.amount is not None else ""
+        return f"{amount}{self.name} at {fmt_local(self.taken_at, self.tz)}"
+
+
+@dataclass
+class Diary:
+    user: Any
+    profile: Any
+    tz: str
+    at: dt.datetime
+    doses: list[DoseView]
+    medications: list[Any]
+    side_effects: list[Any]
+    attacks: list[Any]
+    alcohol_days: dict[dt.date, Any]
+
+    @property
+    def today(self) -> dt.date:
+        return self.day(self.at)
+
+    def day(self, moment: dt.datetime) -> dt.date:
+        return local_day(moment, self.tz)
+
+    def kratom_doses(self) -> list[DoseView]:
+        return [d for d in self.doses if d.is_kratom]
+
+    def doses_between(self, start: dt.datetime, end: dt.datetime) -> list[DoseView]:
+        return [d for d in self.doses if start <= d.taken_at <= end]
+
+    def doses_on_days(self, first: dt.date, last: dt.date) -> list[DoseView]:
+        return [d for d in self.doses if first <= d.day <= last]
+
+    def medications_active_on(self, day: dt.date) -> list[Any]:
+        return [m for m in self.medications if m.active_on(day)]
+
+    def headache_days(self, first: dt.date, last: dt.date) -> set[dt.date]:
+        """Local days touched by an attack (an open attack counts on its first day)."""
+        days: set[dt.date] = set()
+        for attack in self.attacks:
+            start = self.day(attack.started_at)
+            end = self.day(attack.ended_at) if attack.ended_at else start
+            day = max(start, first)
+            while day <= min(end, last):
+                days.add(day)
+                day += dt.timedelta(days=1)
+        return days
+
+    def kratom_days(self, first: dt.date, last: dt.date) -> set[dt.date]:
+        return {d.day for d in self.kratom_doses() if first <= d.day <= last}
+
+
+def dose_view(dose: Any, tz: str) -> DoseView:
+    substance = dose.substance
+    product = dose.product
+    return DoseView(
+        id=str(dose.id),
+        substance_id=str(substance.id),
+        substance_key=substance.key or "",
+        name=substance.name,
+        cls=substance.substance_class,
+        properties=frozenset(substance.properties or ()),
+        amount=dose.amount,
+        unit=dose.unit or "",
+        amount_g=dose.amount_g,
+        route=dose.route,
+        reason=dose.reason,
+        taken_at=dose.taken_at,
+        day=local_day(dose.taken_at, tz),
+        product_form=product.form if product is not None else None,
+        batch_id=str(dose.batch_id) if dose.batch_id else None,
+        tz=tz,
+        model=dose,
+    )
+
+
+def load(user: Any, at: dt.datetime, *, since: dt.datetime, until: dt.datetime | None = None) -> Diary:
+    """Load the person's entries from ``since`` to ``until`` (default ``at``)."""
+    from relief.accounts.services import get_profile
+    from relief.diary.models import Attack, DayRecord, SideEffect
+    from relief.treatments.models import Dose, StandingMedication
+
+    profile = get_profile(user)
+    tz = profile.time_zone or "UTC"
+    until = max(until or at, at)
+    doses = (
+        Dose.objects.filter(user=user, taken_at__gte=since, taken_at__lte=until)
+        .select_related("substance", "product", "batch")
+        .order_by("taken_at", "id")
+    )
+    medications = list(StandingMedication.objects.filter(user=user).select_related("substance"))
+    side_effects = list(
+        SideEffect.objects.filter(user=user, occurred_at__gte=since, occurred_at__lte=until).select_related(
+            "dose__substance"
+        )
+    )
+    attacks = list(
+        Attack.objects.filter(user=user, started_at__lte=until)
+        .exclude(ended_at__lt=since)
+        .order_by("started_at")
+    )
+    alcohol: dict[dt.date, Any] = defaultdict(lambda: None)
+    for record in DayRecord.objects.filter(
+        user=user, date__gte=local_day(since, tz), alcohol_units__gt=0
+    ).order_by("date"):
+        alcohol[record.date] = alcohol[record.date] or record
+    return Diary(
+        user=user,
+        profile=profile,
+        tz=tz,
+        at=at,
+        doses=[dose_view(d, tz) for d in doses],
+        medications=medications,
+        side_effects=side_effects,
+        attacks=attacks,
+        alcohol_days={k: v for k, v in alcohol.items() if v is not None},
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from relief.safety import views
+
+app_name = "safety"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

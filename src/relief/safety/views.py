@@ -1,0 +1,60 @@
+"""The safety page: every active alert over the whole diary, with its evidence, sources and dates."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from relief.core.alerts import alert_dicts
+from relief.core.decorators import journal_view
+from relief.core.types import AuthedRequest
+from relief.safety.alerts import DISCLAIMER, LEVELS
+from relief.safety.engine import check_diary
+from relief.safety.kb import load_knowledge
+
+LEVEL_NAMES = {
+    "dangerous": "Dangerous",
+    "unsafe": "Unsafe",
+    "caution": "Caution",
+    "info": "For your information",
+}
+
+
+@require_GET
+@journal_view
+def index(request: AuthedRequest) -> HttpResponse:
+    alerts = alert_dicts(check_diary(request.user))
+    groups = [(LEVEL_NAMES[level], [a for a in alerts if a["level"] == level]) for level in LEVELS]
+    context = {
+        "groups": [(name, items) for name, items in groups if items],
+        "count": len(alerts),
+        "disclaimer": DISCLAIMER,
+        "interactions": _interaction_rows(),
+    }
+    return render(request, "safety/index.html", context)
+
+
+def _interaction_rows() -> list[dict[str, object]]:
+    """Every kratom interaction entry, with what it targets in words, for the reference table."""
+    from relief.treatments.classes import SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
+
+    rows = []
+    for entry in load_knowledge().of("interactions"):
+        if entry.get("level") == "not_applicable":
+            continue
+        target = entry.get("target") or {}
+        name = SUBSTANCE_CLASSES.get(target.get("class", ""), "") or SUBSTANCE_PROPERTIES.get(
+            target.get("property", ""), ""
+        )
+        rows.append(
+            {
+                "target": name or entry.key,
+                "level": entry.get("level"),
+                "mechanism": entry.get("mechanism"),
+                "certainty": entry.certainty,
+                "as_of": entry.as_of,
+                "sources": entry.sources,
+            }
+        )
+    return rows

@@ -1,0 +1,102 @@
+"""Forms for doses, outcomes, standing medications and a person's own units."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.models import User
+
+from relief.core.access import owned
+from relief.diary.forms import scale, when
+from relief.diary.models import Attack
+from relief.products.models import Batch, Product
+from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication
+from relief.treatments.services import substances_for
+
+
+def _limit(form: forms.ModelForm, user: User) -> None:
+    """Every choice a form offers is the person's own (or the shared catalogue); new rows are theirs."""
+    if form.instance._state.adding and hasattr(form.instance, "user_id"):
+        form.instance.user = user
+    fields = form.fields
+    if "substance" in fields:
+        cast(forms.ModelChoiceField, fields["substance"]).queryset = substances_for(user).order_by("name")
+    if "product" in fields:
+        cast(forms.ModelChoiceField, fields["product"]).queryset = owned(Product, user)
+    if "batch" in fields:
+        cast(forms.ModelChoiceField, fields["batch"]).queryset = owned(Batch, user).select_related("product")
+    if "attack" in fields:
+        cast(forms.ModelChoiceField, fields["attack"]).queryset = owned(Attack, user).order_by("-started_at")
+
+
+class DoseForm(forms.ModelForm):
+    class Meta:
+        model = Dose
+        fields = [
+            "substance", "amount", "unit", "product", "batch", "taken_at", "reason",
+            "route", "stomach", "attack", "is_estimate", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "taken_at": when(),
+            "unit": forms.TextInput(attrs={"list": "units", "autocomplete": "off"}),
+            "reason": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"taken_at": "When", "is_estimate": "The amount is a guess", "attack": "During which attack"}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, user)
+        self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.unit_names = ["g", "mg", "mcg", "ml", *owned(CustomUnit, user).values_list("name", flat=True)]
+
+
+class OutcomeForm(forms.ModelForm):
+    pain_at_dose = scale(0, 10, "Pain when you took it")
+    pain_30m = scale(0, 10, "Pain 30 minutes later")
+    pain_1h = scale(0, 10, "Pain 1 hour later")
+    pain_2h = scale(0, 10, "Pain 2 hours later", "The one that matters most.")
+    pain_24h = scale(0, 10, "Pain 24 hours later")
+
+    class Meta:
+        model = DoseOutcome
+        fields = [
+            "pain_at_dose", "pain_30m", "pain_1h", "pain_2h", "pain_24h", "mbs_gone_2h",
+            "relief_after_min", "rescue_taken", "rescue_after_min", "returned_24h", "notes",
+        ]  # fmt: skip
+        labels = {
+            "mbs_gone_2h": "Most bothersome symptom gone at 2 hours",
+            "relief_after_min": "Minutes until it started to help",
+            "rescue_taken": "Took something else (rescue)",
+            "rescue_after_min": "Minutes after this dose",
+            "returned_24h": "The headache came back within 24 hours",
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = StandingMedication
+        fields = ["substance", "dose_text", "amount", "unit", "started_on", "stopped_on", "reason", "notes"]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "stopped_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"dose_text": "Dose as prescribed"}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, user)
+
+
+class CustomUnitForm(forms.ModelForm):
+    class Meta:
+        model = CustomUnit
+        fields = ["name", "grams", "product"]
+        labels = {"grams": "Grams in one", "product": "Only for this product (optional)"}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, user)

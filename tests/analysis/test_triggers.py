@@ -1,0 +1,171 @@
+"""Trigger and protector analysis on simulated and hand-made diaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from relief.analysis.daily import attack_days
+from relief.analysis.exceptions import InsufficientDataWarning
+from relief.analysis.factors import daily_factors
+from relief.analysis.simulate import simulate_diary
+from relief.analysis.stats import benjamini_hochberg
+from relief.analysis.triggers import TriggerAnalysis
+
+from .helpers import make_attack, make_days, make_diary
+
+
+def _row(analysis: TriggerAnalysis, factor: str, lag: int):  # type: ignore[no-untyped-def]
+    return next(r for r in analysis.results_ or [] if r.factor == factor and r.lag_days == lag)
+
+
+@pytest.fixture(scope="module")
+def long_diary():  # type: ignore[no-untyped-def]
+    return simulate_diary(4 * 365, seed=11)
+
+
+def test_it_calls_a_strong_planted_trigger_a_trigger(long_diary) -> None:  # type: ignore[no-untyped-def]
+    analysis = TriggerAnalysis().fit(long_diary.diary)
+    row = _row(analysis, "tag:red wine", 1)
+    assert row.verdict == "trigger"
+    assert row.ci[0] > 1
+
+
+def test_it_calls_the_planted_protector_a_protector(long_diary) -> None:  # type: ignore[no-untyped-def]
+    analysis = TriggerAnalysis().fit(long_diary.diary)
+    row = _row(analysis, "exercise", 1)
+    assert row.verdict == "protector"
+    assert row.ci[1] < 1
+
+
+def test_it_finds_each_planted_factor_at_its_true_lag_in_a_long_diary(long_diary) -> None:  # type: ignore[no-untyped-def]
+    analysis = TriggerAnalysis().fit(long_diary.diary)
+    for effect in long_diary.truth.effects:
+        wanted = "trigger" if effect.log_odds > 0 else "protector"
+        assert _row(analysis, effect.factor, effect.lag).verdict == wanted, effect
+
+
+def test_a_tag_that_only_travels_with_the_menstrual_window_is_not_called_a_trigger(long_diary) -> None:  # type: ignore[no-untyped-def]
+    adjusted = TriggerAnalysis().fit(long_diary.diary)
+    assert all(r.verdict != "trigger" for r in adjusted.results_ or [] if r.factor == "tag:chocolate")
+    unadjusted = TriggerAnalysis(adjusters=(), two_stage=False).fit(long_diary.diary)
+    assert _row(unadjusted, "tag:chocolate", 0).verdict == "trigger"
+
+
+def test_independent_tags_are_not_called_triggers(long_diary) -> None:  # type: ignore[no-untyped-def]
+    analysis = TriggerAnalysis().fit(long_diary.diary)
+    for name in long_diary.truth.non_triggers:
+        assert all(r.verdict == "no_association" for r in analysis.results_ or [] if r.factor == name), name
+
+
+def test_q_values_are_benjamini_hochberg_over_every_evaluated_test(long_diary) -> None:  # type: ignore[no-untyped-def]
+    summary = TriggerAnalysis().fit(long_diary.diary).summary()
+    evaluated = summary[summary["verdict"] != "not_enough_data"]
+    expected = benjamini_hochberg(evaluated["p_value"].to_numpy(dtype=float))
+    np.testing.assert_allclose(evaluated["q_value"].to_numpy(dtype=float), expected)
+
+
+def test_a_single_test_matches_statsmodels_on_an_independently_built_design() -> None:
+    sim = simulate_diary(730, seed=5)
+    analysis = TriggerAnalysis(factors=("tag:red wine",), lags=(1,), two_stage=False, firth=False).fit(
+        sim.diary
+    )
+    row = _row(analysis, "tag:red wine", 1)
+    # build the same design with pandas, independently of the library's helpers
+    days = sim.diary.days.set_index("date")
+    attacks = sim.diary.attacks
+    onset = days.index.isin(attacks["start_date"]).astype(float)
+    inside = np.zeros(len(days), dtype=bool)
+    for s, e in zip(attacks["start_date"], attacks["end_date"].fillna(days.index[-1]), strict=True):
+        inside |= (days.index > s) & (days.index <= e)
+    f = daily_factors(sim.diary.days).set_index(days.index)
+    frame = pd.DataFrame(
+        {
+            "y": onset,
+            "menstrual0": f["menstrual_window"],
+            "sleep0": f["sleep_below_usual"],
+            "sleep1": f["sleep_below_usual"].shift(1),
+            "stress0": f["high_stress"],
+            "stress1": f["high_stress"].shift(1),
+            "wine1": f["tag:red wine"].shift(1),
+        }
+    )[~inside].dropna()
+    model = sm.Logit(frame["y"], sm.add_constant(frame.drop(columns="y"))).fit(disp=0)
+    assert row.effect == pytest.approx(np.exp(model.params["wine1"]), rel=1e-6)
+    assert row.exposed_days + row.unexposed_days == len(frame)
+    assert row.p_value == pytest.approx(
+        __import__("scipy").stats.chi2.sf(
+            2
+            * (
+                model.llf
+                - sm.Logit(frame["y"], sm.add_constant(frame.drop(columns=["y", "wine1"]))).fit(disp=0).llf
+            ),
+            1,
+        ),
+        rel=1e-5,
+    )
+
+
+def test_days_inside_an_ongoing_attack_are_not_at_risk() -> None:
+    days = make_days(10)
+    attacks = [make_attack(1, hours=50), make_attack(6, hours=2)]
+    ad = attack_days(make_diary(days, attacks))
+    assert list(ad.onset) == [0, 1, 0, 0, 0, 0, 1, 0, 0, 0]
+    assert list(ad.inside) == [False, False, True, True, False, False, False, False, False, False]
+    assert ad.covered.sum() == 4
+
+
+def test_a_short_diary_gets_not_enough_data_and_a_named_warning() -> None:
+    sim = simulate_diary(40, seed=2)
+    with pytest.warns(InsufficientDataWarning):
+        analysis = TriggerAnalysis().fit(sim.diary)
+    assert {r.verdict for r in analysis.results_ or []} == {"not_enough_data"}
+    assert all(r.note and r.note.startswith("not enough data yet") for r in analysis.results_ or [])
+    assert analysis.notes_
+
+
+def test_a_factor_seen_on_too_few_days_is_not_judged() -> None:
+    sim = simulate_diary(365, seed=3)
+    days = sim.diary.days.copy()
+    days["tag:rare thing"] = np.where(days["recorded"], 0.0, np.nan)
+    days.loc[days.index[[10, 50, 90]], "tag:rare thing"] = 1.0
+    sim.diary.days = days
+    analysis = TriggerAnalysis().fit(sim.diary)
+    rare = [r for r in analysis.results_ or [] if r.factor == "tag:rare thing"]
+    assert {r.verdict for r in rare} == {"not_enough_data"}
+    assert all("days with the factor" in (r.note or "") for r in rare)
+    assert any("not enough data" in note for note in analysis.notes_)
+
+
+def test_a_factor_identical_to_an_adjuster_is_reported_as_inseparable() -> None:
+    sim = simulate_diary(365, seed=12)
+    days = sim.diary.days.copy()
+    window = daily_factors(days)["menstrual_window"].to_numpy()
+    days["tag:period pain pill"] = np.where(days["recorded"], window, np.nan)
+    sim.diary.days = days
+    analysis = TriggerAnalysis(factors=("tag:period pain pill", "tag:citrus"), lags=(0,)).fit(sim.diary)
+    row = _row(analysis, "tag:period pain pill", 0)
+    assert row.verdict == "not_enough_data"
+    assert row.note is not None and "told apart" in row.note
+
+
+def test_a_single_test_matches_the_stored_reference_plain_and_firth() -> None:
+    import json
+    from pathlib import Path
+
+    ref = json.loads((Path(__file__).parent / "reference" / "stats_reference.json").read_text())[
+        "trigger_model"
+    ]
+    sim = simulate_diary(ref["diary"]["days"], seed=ref["diary"]["seed"])
+    settings = dict(factors=(ref["diary"]["factor"],), lags=(ref["diary"]["lag"],), two_stage=False)
+    plain = _row(
+        TriggerAnalysis(firth=False, **settings).fit(sim.diary), ref["diary"]["factor"], ref["diary"]["lag"]
+    )  # type: ignore[arg-type]
+    firth = _row(TriggerAnalysis(**settings).fit(sim.diary), ref["diary"]["factor"], ref["diary"]["lag"])  # type: ignore[arg-type]
+    assert plain.exposed_days + plain.unexposed_days == ref["rows"]
+    assert plain.effect == pytest.approx(ref["plain_odds_ratio"], rel=1e-6)
+    assert plain.p_value == pytest.approx(ref["plain_lr_p"], rel=1e-4)
+    assert firth.effect == pytest.approx(ref["firth_odds_ratio"], rel=1e-4)
+    assert firth.p_value == pytest.approx(ref["firth_lr_p"], rel=1e-3)

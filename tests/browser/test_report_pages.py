@@ -1,0 +1,32 @@
+"""The clinician report, insights and safety pages as a person sees them, on a phone and a desktop."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from relief.diary.demo import create_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    ("report", "/exchange/report/", "One-minute summary"),
+    ("insights", "/insights/", "How treatments worked"),
+    ("safety", "/safety/", "Information, not medical advice"),
+]
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_each_report_page_renders_its_charts_is_accessible_and_stays_on_this_server(size, request):
+    session = request.getfixturevalue(size)
+    create_demo("reader", days=200, seed=6)
+    session.sign_in(User.objects.get(username="reader"))
+    for name, path, heading in PAGES:
+        session.open(path)
+        session.page.get_by_text(heading).first.wait_for()
+        broken = session.page.evaluate(
+            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length"
+        )
+        assert broken == 0, f"{name}: {broken} image(s) did not render"
+        width = session.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"{name} is {width[0]} px wide on a {width[1]} px screen"
+        session.screenshot(f"{name}-{size}")
+        assert session.serious_accessibility_problems() == [], name

@@ -1,0 +1,158 @@
+"""The `relief` command, invoked as a person would, on the test database."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from relief.cli import cli
+from relief.cli.admin import cli_markdown
+from relief.diary.models import Attack, DayRecord
+from relief.treatments.models import Dose
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def run(*args: str, user: str | None = "cli"):
+    prefix = ["--user", user] if user else []
+    return CliRunner().invoke(cli, [*prefix, *args], catch_exceptions=False)
+
+
+@pytest.fixture(autouse=True)
+def person():
+    return make_user("cli", time_zone="Europe/Berlin")
+
+
+def test_logging_an_attack_a_dose_and_its_outcome_then_listing_them():
+    attack = json.loads(
+        run("log", "attack", "--start", "3h ago", "--pain", "7", "--nausea", "--no-vomiting").stdout
+    )
+    assert attack["entry"]["nausea"] is True and attack["entry"]["vomiting"] is False
+    assert attack["entry"]["photophobia"] is None
+    dose = json.loads(
+        run("log", "dose", "kratom", "3", "g", "--at", "150m ago", "--attack", attack["entry"]["id"]).stdout
+    )
+    assert dose["entry"]["amount_g"] == 3
+    outcome = run("log", "outcome", "--pain-2h", "1", "--mbs-gone")
+    assert outcome.exit_code == 0, outcome.output
+    listed = json.loads(run("list", "doses").stdout)
+    assert [d["id"] for d in listed] == [dose["entry"]["id"]]
+    assert Dose.objects.get().outcome.pain_2h == 1
+
+
+def test_a_day_with_factors_and_several_periods():
+    assert run("log", "day", "--date", "yesterday", "--period", "morning", "--worst-pain", "3").exit_code == 0
+    result = run(
+        "log",
+        "day",
+        "--date",
+        "yesterday",
+        "--period",
+        "evening",
+        "--stress",
+        "8",
+        "--factor",
+        "red wine=2",
+        "--factor",
+        "chocolate",
+    )
+    assert result.exit_code == 0, result.output
+    assert DayRecord.objects.count() == 2
+    evening = DayRecord.objects.get(period="evening")
+    assert {f.tag.name: f.amount for f in evening.factors.all()} == {"red wine": 2.0, "chocolate": None}
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (["log", "dose", "kratom", "300", "g"], "amount", "not plausible"),
+        (["log", "dose", "kratom", "3000", "g"], "amount", "did you mean 3000 mg"),
+        (["log", "dose", "ibuprofen", "0", "mg"], "amount", "more than 0"),
+        (["log", "dose", "kratom", "2", "scoop"], "unit", "is not a unit you have defined"),
+        (["log", "attack", "--start", "1h ago", "--end", "2h ago"], "ended_at", "before the start"),
+        (["log", "attack", "--start", "2099-01-01 10:00"], "started_at", "in the future"),
+        (["log", "attack", "--pain", "12"], "pain[0].nrs", "between 0 and 10"),
+        (["log", "day", "--worst-pain", "11"], "worst_pain", "between 0 and 10"),
+        (["log", "day", "--date", "2099-01-01"], "date", "after today"),
+        (["log", "side-effect", "nausea", "--at", "2099-01-01"], "occurred_at", "in the future"),
+        (
+            ["log", "medication", "amitriptyline", "--since", "2026-02-01", "--until", "2026-01-01"],
+            "stopped_on",
+            "before the start",
+        ),
+        (["log", "questionnaire", "hit6", "1", "2"], "answers", "needs 6 answers"),
+        (["log", "dose", "unobtainium", "1", "g"], "substance", "not in the catalogue"),
+        (["log", "attack", "--start", "2026-03-29 02:30"], None, "does not exist"),
+    ],
+)
+def test_bad_input_gets_a_clear_error_naming_the_field_and_saves_nothing(args, field, words):
+    result = CliRunner().invoke(cli, ["--user", "cli", *args])
+    assert result.exit_code == 1, result.output
+    assert "nothing was changed" in result.output
+    assert words in result.output
+    if field:
+        assert f"{field}:" in result.output
+    assert Attack.objects.count() + Dose.objects.count() + DayRecord.objects.count() == 0
+
+
+def test_edit_revalidates_and_delete_removes():
+    dose = json.loads(run("log", "dose", "ibuprofen", "400", "mg", "--at", "1h ago").stdout)["entry"]
+    bad = CliRunner().invoke(cli, ["--user", "cli", "edit", "doses", dose["id"], "--set", "amount=-1"])
+    assert bad.exit_code == 1 and "more than 0" in bad.output
+    good = json.loads(run("edit", "doses", dose["id"], "--set", "amount=200").stdout)
+    assert good["entry"]["amount"] == 200
+    assert run("delete", "doses", dose["id"], "--yes").exit_code == 0
+    assert Dose.objects.count() == 0
+
+
+def test_a_stranger_cannot_list_edit_or_delete_another_persons_entries():
+    dose = json.loads(run("log", "dose", "ibuprofen", "400", "mg").stdout)["entry"]
+    make_user("other")
+    assert json.loads(run("list", "doses", user="other").stdout) == []
+    for args in (
+        ["edit", "doses", dose["id"], "--set", "amount=1"],
+        ["delete", "doses", dose["id"], "--yes"],
+    ):
+        result = CliRunner().invoke(cli, ["--user", "other", *args])
+        assert result.exit_code != 0 and "no dose" in result.output
+    assert Dose.objects.get().amount == 400
+
+
+def test_export_and_import_through_the_command(tmp_path):
+    run("log", "dose", "kratom", "2", "g", "--at", "2h ago")
+    out = tmp_path / "journal.json"
+    assert run("export", "-o", str(out)).exit_code == 0
+    make_user("twin")
+    Dose.objects.all().delete()
+    result = run("import", str(out), user="twin")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["imported"]["doses"] == 1
+
+
+def test_a_malformed_import_file_fails_with_a_message_and_changes_nothing(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "relief-journal", "version": 1, "doses": [{"id": "nope"}]}')
+    result = CliRunner().invoke(cli, ["--user", "cli", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "nothing was imported" in result.output and "$.doses[0]" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    from click import Context, Group
+
+    def walk(command, path):
+        if isinstance(command, Group):
+            for name in command.list_commands(Context(command)):
+                yield from walk(command.get_command(Context(command), name), [*path, name])
+        else:
+            yield " ".join(path), command
+
+    missing = [name for name, command in walk(cli, []) if "Example" not in (command.help or "")]
+    assert missing == []
+
+
+def test_the_cli_reference_in_docs_is_up_to_date():
+    assert (DOCS / "cli.md").read_text() == cli_markdown(), "run: relief docs cli > docs/cli.md"

@@ -1,0 +1,146 @@
+"""Background tasks: reminders go out once and carry no health data; optional services are reported, not hidden."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import time
+
+import pytest
+from django.core import mail
+
+from relief.accounts.services import get_profile
+from relief.core import tasks
+from tests.factories import ago, at, make_day, make_dose, make_user
+
+
+def fresh_queue() -> None:
+    tasks.huey.flush()
+
+
+def with_email(user, address: str = "me@example.org"):
+    user.email = address
+    user.save(update_fields=["email"])
+    return user
+
+
+def with_checkin_at(user, when: time, zone: str = "Europe/Berlin"):
+    profile = get_profile(user)
+    profile.checkin_reminder_time = when
+    profile.time_zone = zone
+    profile.save()
+    return user
+
+
+@pytest.mark.django_db
+def test_a_due_outcome_prompt_is_emailed_once_without_naming_the_dose():
+    fresh_queue()
+    person = with_email(make_user())
+    make_dose(person, "kratom", reason="acute", taken_at=ago(hours=3))
+
+    assert tasks.send_reminders() == {"outcome_prompts": 1, "checkins": 0}
+    assert tasks.send_reminders() == {"outcome_prompts": 0, "checkins": 0}
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["me@example.org"]
+    assert "kratom" not in (message.subject + message.body).lower()
+    assert "3 g" not in message.body
+
+
+@pytest.mark.django_db
+def test_doses_too_recent_or_too_old_are_not_prompted():
+    fresh_queue()
+    person = with_email(make_user())
+    make_dose(person, reason="acute", taken_at=ago(minutes=30))
+    make_dose(person, reason="acute", taken_at=ago(hours=30))
+
+    assert tasks.send_reminders()["outcome_prompts"] == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_people_without_an_email_address_get_no_reminders():
+    fresh_queue()
+    person = make_user()
+    make_dose(person, reason="acute", taken_at=ago(hours=3))
+
+    assert tasks.send_reminders() == {"outcome_prompts": 0, "checkins": 0}
+
+
+@pytest.mark.django_db
+def test_the_daily_checkin_is_due_after_its_local_time_and_only_without_a_day_record():
+    person = with_checkin_at(make_user(), time(20, 0), zone="Europe/Berlin")
+
+    assert not tasks.checkin_due(person, at("2026-11-20T18:30Z"))  # 19:30 in Berlin
+    assert tasks.checkin_due(person, at("2026-11-20T19:05Z"))  # 20:05 in Berlin
+
+    make_day(person, at("2026-11-20T12:00Z").date(), worst_pain=2)
+    assert not tasks.checkin_due(person, at("2026-11-20T19:05Z"))
+
+
+@pytest.mark.django_db
+def test_the_checkin_reminder_is_sent_once_per_local_day():
+    fresh_queue()
+    with_checkin_at(with_email(make_user()), time(0, 0), zone="UTC")
+
+    assert tasks.send_reminders()["checkins"] == 1
+    assert tasks.send_reminders()["checkins"] == 0
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_queued_task_travels_through_the_sqlite_queue():
+    fresh_queue()
+    assert tasks.describe_queue().startswith("sqlite:")
+
+    result = tasks.ping()
+    queued = tasks.huey.dequeue()
+    tasks.huey.execute(queued)
+
+    assert result.get() == "pong"
+
+
+@pytest.mark.django_db
+def test_weather_is_skipped_when_turned_off(monkeypatch):
+    monkeypatch.setenv("RELIEF_WEATHER_ENABLED", "false")
+    assert tasks.fetch_weather() == {"skipped": "weather is turned off (RELIEF_WEATHER_ENABLED)"}
+
+
+@pytest.mark.django_db
+def test_weather_is_filled_for_everyone_with_a_city_even_when_one_fails(monkeypatch):
+    monkeypatch.setenv("RELIEF_WEATHER_ENABLED", "true")
+    make_user(city="Berlin")
+    failing = make_user(city="Atlantis")
+    make_user()
+    called = []
+
+    def fill_weather(user):
+        called.append(user.pk)
+        if user.pk == failing.pk:
+            raise ConnectionError("no such city")
+
+    monkeypatch.setitem(
+        sys.modules, "relief.exchange.weather", types.SimpleNamespace(fill_weather=fill_weather)
+    )
+
+    assert tasks.fetch_weather() == {"people": 1}
+    assert len(called) == 2
+
+
+@pytest.mark.django_db
+def test_insights_are_recomputed_through_the_insights_service(monkeypatch):
+    first, second = make_user(), make_user()
+    seen = []
+    module = types.SimpleNamespace(recompute_insights=lambda user: seen.append(user.pk))
+    monkeypatch.setitem(sys.modules, "relief.insights.services", module)
+
+    assert tasks.recompute_insights() == {"people": 2}
+    assert tasks.recompute_insights(second.pk) == {"people": 1}
+    assert seen == [first.pk, second.pk, second.pk]
+
+
+@pytest.mark.django_db
+def test_a_missing_optional_service_is_reported_not_hidden(monkeypatch):
+    monkeypatch.setitem(sys.modules, "relief.insights.services", types.SimpleNamespace())
+    assert "not available" in tasks.recompute_insights()["skipped"]

@@ -1,0 +1,46 @@
+"""The insights page shows the person's own analysis: owner, a clinician they share with, a stranger."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from relief.diary.demo import create_demo
+from tests.access.people import logged_in, share_with
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_owner_sees_their_analysis_with_intervals_verdicts_and_charts():
+    create_demo("owner", days=200, seed=2)
+    response = logged_in(User.objects.get(username="owner")).get("/insights/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "95% CI" in page and "Pain-free at 2 h" in page
+    assert "not proof of cause" in page
+    assert "tag:red wine" in page  # tested, whatever its verdict on 200 days
+    assert page.count("data:image/svg+xml;base64,") == 4
+    assert "not a diagnosis" in page
+
+
+def test_a_clinician_with_a_share_and_a_stranger_see_only_their_own_empty_analysis():
+    create_demo("owner", days=120, seed=3)
+    owner = User.objects.get(username="owner")
+    clinician, stranger = make_user("clinician"), make_user("stranger")
+    share_with(owner, clinician)
+    for person in (clinician, stranger):
+        page = logged_in(person).get("/insights/").content.decode()
+        assert "red wine" not in page and "Sumatriptan" not in page
+
+
+def test_a_period_that_ends_before_it_starts_is_a_clear_400():
+    response = logged_in(make_user()).get("/insights/?from=2026-05-01&to=2026-04-01")
+    assert response.status_code == 400
+    assert "before the start" in response.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_log_in():
+    response = logged_in(make_user()).get("/insights/")
+    assert response.status_code == 200
+    from django.test import Client
+
+    assert Client().get("/insights/").status_code == 302
