@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from relief.diary.models import Attack, DayFactor, DayRecord
 from relief.diary.services import Pain, log_attack, log_day
@@ -27,10 +28,10 @@ def test_a_person_signs_up_and_lands_on_their_settings(phone):
     phone.page.locator("#id_password2").fill("a quiet evening walk 42")
     phone.tap(phone.page.get_by_role("button", name="Create account"))
     assert phone.page.url.endswith("/accounts/settings/")
-    assert phone.page.get_by_role("heading", name="Settings").is_visible()
+    expect(phone.page.get_by_role("heading", name="Settings")).to_be_visible()
     assert phone.serious_accessibility_problems() == []
     phone.tap(phone.page.get_by_role("link", name="Today"))
-    assert phone.page.get_by_role("heading", name="Getting started").is_visible()
+    expect(phone.page.get_by_role("heading", name="Getting started")).to_be_visible()
     phone.screenshot("today-first-visit-phone")
     assert phone.serious_accessibility_problems() == []
 
@@ -57,11 +58,9 @@ def test_attack_mode_logs_the_start_pain_and_the_usual_dose_in_three_taps(size, 
     session.page.get_by_text("pain 6 at").wait_for()
     session.tap(session.page.get_by_role("button", name="Kratom 3 g · Red Bali powder"))
     session.page.get_by_text("Kratom 3 g at").wait_for()
-    assert (
-        session.page.get_by_role("alert")
-        .get_by_text("Combination to check: kratom and Sertraline")
-        .is_visible()
-    )
+    expect(
+        session.page.get_by_role("alert").get_by_text("Combination to check: kratom and Sertraline")
+    ).to_be_visible()
     session.screenshot(f"attack-mode-after-dose-{size}")
 
     assert session.taps <= 5
@@ -104,12 +103,12 @@ def test_a_two_hour_outcome_is_answered_with_one_tap_on_the_next_visit(phone):
     dose = make_dose(person, "sumatriptan", amount=50, unit="mg", taken_at=ago(hours=2, minutes=30))
     phone.sign_in(person)
     phone.open("/")
-    assert phone.page.get_by_role("heading", name="How is the pain now?").is_visible()
+    expect(phone.page.get_by_role("heading", name="How is the pain now?")).to_be_visible()
     phone.screenshot("today-with-outcome-prompt-phone")
     assert phone.serious_accessibility_problems() == []
     phone.tap(phone.page.get_by_role("button", name="Pain 2", exact=True))
+    expect(phone.page.get_by_role("heading", name="How is the pain now?")).to_be_hidden()
     assert DoseOutcome.objects.get(dose=dose).pain_2h == 2
-    assert not phone.page.get_by_role("heading", name="How is the pain now?").is_visible()
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
@@ -132,7 +131,7 @@ def test_the_month_calendar_shows_headache_migraine_and_dose_days(size, request)
     session.screenshot(f"calendar-{size}")
     assert session.serious_accessibility_problems() == []
     session.tap(session.page.get_by_role("link", name=today.strftime("%A %-d %B"), exact=False).first)
-    assert session.page.get_by_role("heading", level=1).is_visible()
+    expect(session.page.get_by_role("heading", level=1)).to_be_visible()
     assert session.serious_accessibility_problems() == []
 
 

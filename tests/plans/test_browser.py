@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from relief.accounts.services import today_for
 from relief.plans.models import Allocation, Decision, Plan, Trial
@@ -76,43 +77,52 @@ def test_a_plan_walks_from_start_to_reassessment(page):
 
     page.goto("/plans/")
     page.get_by_role("link", name="Start a plan").click()
+    page.wait_for_load_state()
     page.get_by_label("Treatment").select_option(label="Kratom")
     page.get_by_label("Kind").select_option("acute")
     page.get_by_label("Goal").fill("fewer days in bed")
     page.get_by_label("Starts on").fill((today - timedelta(days=30)).isoformat())
     page.get_by_label("Reassess on").fill(today.isoformat())
     page.get_by_role("button", name="Start the plan").click()
+    page.wait_for_load_state()
 
     plan = Plan.objects.get(user=person)
-    assert page.get_by_role("heading", name=str(plan)).is_visible()
+    expect(page.get_by_role("heading", name=str(plan))).to_be_visible()
     assert serious_accessibility_problems(page) == []
-    assert page.locator("#step-baseline").get_attribute("data-state") == "done"
+    expect(page.locator("#step-baseline")).to_have_attribute("data-state", "done")
     page.locator("#state-clinician").select_option("done")
     page.get_by_role("button", name="Save step 1").click()
-    assert page.locator("#step-clinician").get_attribute("data-state") == "done"
+    page.wait_for_load_state()
+    expect(page.locator("#step-clinician")).to_have_attribute("data-state", "done")
 
     page.get_by_label("At most this many days a month").fill("8")
     page.get_by_label("At least this many hours between doses").fill("24")
     page.get_by_role("button", name="Save limits").click()
-    assert page.locator("#step-limits").get_attribute("data-state") == "done"
+    page.wait_for_load_state()
+    expect(page.locator("#step-limits")).to_have_attribute("data-state", "done")
 
     page.get_by_role("link", name="Checklist and questions to print").click()
-    assert page.get_by_text("at most 8 days a month").is_visible()
+
+    page.wait_for_load_state()
+    expect(page.get_by_text("at most 8 days a month")).to_be_visible()
     page.go_back()
 
     page.get_by_role("link", name="Review and decide").first.click()
-    assert page.get_by_role("heading", name="Your decision").is_visible()
+
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Your decision")).to_be_visible()
     assert serious_accessibility_problems(page) == []
-    assert page.get_by_text("constipation").is_visible()
+    expect(page.get_by_text("constipation")).to_be_visible()
     page.get_by_role("radio", name="Continue").check()
     page.get_by_label("Reasons").fill("fewer attacks, constipation is bearable")
     page.get_by_label("Next reassessment (to continue or change)").fill(
         (today + timedelta(days=60)).isoformat()
     )
     page.get_by_role("button", name="Record my decision").click()
+    page.wait_for_load_state()
 
-    assert page.get_by_role("heading", name="Decision history").is_visible()
-    assert page.get_by_text("fewer attacks, constipation is bearable").is_visible()
+    expect(page.get_by_role("heading", name="Decision history")).to_be_visible()
+    expect(page.get_by_text("fewer attacks, constipation is bearable")).to_be_visible()
     decision = Decision.objects.get(plan=plan)
     assert decision.review["counts"]["during"]["attacks"] == 1
     assert decision.review["counts"]["before"]["attacks"] == 3
@@ -129,14 +139,17 @@ def test_a_personal_acute_trial_walks_from_protocol_to_result(page):
     page.locator("#id_option_1").select_option(label="Sumatriptan")
     page.locator("#id_option_2").select_option(label="Ibuprofen")
     page.get_by_role("button", name="Save the protocol").click()
+    page.wait_for_load_state()
 
     trial = Trial.objects.get(user=person)
     page.get_by_role("button", name="Fix the protocol and seal the sequence").click()
+    page.wait_for_load_state()
     assert page.locator("ol.slots li", has_text="sealed").count() == 4
     assert serious_accessibility_problems(page) == []
 
     for attack in range(1, 5):
         page.get_by_role("button", name="I have an attack: log it and show my option").click()
+        page.wait_for_load_state()
         shown = page.locator(f"ol.slots li[data-position='{attack}'] strong").inner_text()
         sealed_places = page.locator("ol.slots li", has_text="sealed").count()
         assert sealed_places == 4 - attack
@@ -148,12 +161,15 @@ def test_a_personal_acute_trial_walks_from_protocol_to_result(page):
         form.get_by_label("Pain after 2 hours (0-10)").fill("0" if shown == "Sumatriptan" else "4")
         form.get_by_label("Rescue medication taken?").select_option("no")
         form.get_by_role("button", name=f"Save outcome of attack {attack}").click()
+        page.wait_for_load_state()
 
     page.get_by_role("link", name="Result and report").click()
-    assert page.get_by_role("heading", name="Report (CENT 2015 items for one person)").is_visible()
-    assert page.locator(".verdict").first.inner_text().startswith("Sumatriptan 2/2, Ibuprofen 0/2.")
-    assert page.get_by_text("not enough attacks", exact=False).first.is_visible()
-    assert page.get_by_role("cell", name="Randomisation and concealment").is_visible()
+
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Report (CENT 2015 items for one person)")).to_be_visible()
+    expect(page.locator(".verdict").first).to_contain_text("Sumatriptan 2/2, Ibuprofen 0/2.")
+    expect(page.get_by_text("not enough attacks", exact=False).first).to_be_visible()
+    expect(page.get_by_role("cell", name="Randomisation and concealment")).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
 
@@ -167,15 +183,19 @@ def test_stopping_walks_through_the_taper_tracker(page):
     page.get_by_label("Starts on").fill((today - timedelta(days=40)).isoformat())
     page.get_by_label("Reassess on").fill(today.isoformat())
     page.get_by_role("button", name="Start the plan").click()
+    page.wait_for_load_state()
     page.get_by_role("button", name="Start a taper tracker").click()
     assert serious_accessibility_problems(page) == []
     page.get_by_label("From").fill(today.isoformat())
     page.get_by_label("Amount agreed with your clinician").fill("1")
     page.get_by_label("Unit").fill("g")
     page.get_by_role("button", name="Add step").click()
-    assert page.get_by_text(f"Today ({today}):").is_visible()
+    page.wait_for_load_state()
+    expect(page.get_by_text(f"Today ({today}):")).to_be_visible()
     page.get_by_role("button", name="Save check-in").click()
-    assert page.get_by_text("0 of 64").is_visible()
+    page.wait_for_load_state()
+    expect(page.get_by_text("0 of 64")).to_be_visible()
     page.get_by_role("button", name="I have stopped").click()
-    assert page.get_by_text("Days to watch").is_visible()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Days to watch")).to_be_visible()
     assert Plan.objects.get(user=person).status == "stopped"
