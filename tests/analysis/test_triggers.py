@@ -60,6 +60,29 @@ def test_independent_tags_are_not_called_triggers(long_diary) -> None:  # type: 
         assert all(r.verdict == "no_association" for r in analysis.results_ or [] if r.factor == name), name
 
 
+def test_every_reported_test_is_adjusted_for_the_other_factors_found_relevant(long_diary) -> None:  # type: ignore[no-untyped-def]
+    row = _row(TriggerAnalysis().fit(long_diary.diary), "pressure_drop", 0)
+    # red wine and exercise are not core adjusters: they come in through the screening refits
+    assert {"tag:red wine (lag 1)", "exercise (lag 1)"} <= set(row.adjusted_for)
+    stage_one = _row(TriggerAnalysis(two_stage=False).fit(long_diary.diary), "pressure_drop", 0)
+    assert "tag:red wine (lag 1)" not in stage_one.adjusted_for
+
+
+def test_the_screening_refits_stop_once_the_adjusters_repeat(long_diary, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import relief.analysis.triggers as triggers
+
+    passes = []
+    real = triggers._one_pass
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(triggers, "_one_pass", counted)
+    TriggerAnalysis(rounds=50).fit(long_diary.diary)
+    assert 2 <= len(passes) < 51
+
+
 def test_q_values_are_benjamini_hochberg_over_every_evaluated_test(long_diary) -> None:  # type: ignore[no-untyped-def]
     summary = TriggerAnalysis().fit(long_diary.diary).summary()
     evaluated = summary[summary["verdict"] != "not_enough_data"]

@@ -105,8 +105,9 @@ def run_study(
     config: SimConfig | None = None,
     fdr: float = 0.05,
     minimum: MinimumData | None = None,
-    screen: float | None = 0.01,
+    screen: float | None = 0.05,
     prune_core: bool = True,
+    rounds: int = 3,
 ) -> StudyResult:
     cfg = config or SimConfig()
     planted = [FactorTally(e.factor, e.lag, e.log_odds) for e in cfg.effects]
@@ -126,6 +127,7 @@ def run_study(
             minimum=minimum,
             screen=screen,
             prune_core=prune_core,
+            rounds=rounds,
         )
         index = {(r.factor, r.lag_days): k for k, r in enumerate(results)}
         wanted = {tally.factor: ("trigger" if tally.log_odds > 0 else "protector") for tally in planted}

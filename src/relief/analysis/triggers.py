@@ -79,8 +79,9 @@ class TriggerAnalysis:
         factors: tuple[str, ...] | None = None,
         two_stage: bool = True,
         firth: bool = True,
-        screen: float | None = 0.01,
+        screen: float | None = 0.05,
         prune_core: bool = True,
+        rounds: int = 3,
     ) -> None:
         self.lags = lags
         self.fdr = fdr
@@ -91,6 +92,7 @@ class TriggerAnalysis:
         self.firth = firth
         self.screen = screen
         self.prune_core = prune_core
+        self.rounds = rounds
         self.results_: list[TriggerResult] | None = None
         self.notes_: list[str] = []
 
@@ -110,6 +112,7 @@ class TriggerAnalysis:
             firth=self.firth,
             screen=self.screen,
             prune_core=self.prune_core,
+            rounds=self.rounds,
         )
         missing = [r for r in self.results_ if r.verdict == "not_enough_data"]
         self.notes_ = []
@@ -157,19 +160,22 @@ def analyse_triggers(
     factors: tuple[str, ...] | None = None,
     two_stage: bool = True,
     firth: bool = True,
-    screen: float | None = 0.01,
+    screen: float | None = 0.05,
     prune_core: bool = True,
+    rounds: int = 3,
 ) -> list[TriggerResult]:
     """The array-level core of :class:`TriggerAnalysis` (used by the simulation study).
 
     Stage 1 adjusts every test for the core adjusters.  With ``two_stage``,
-    the factor-lag pairs that look relevant in stage 1 (called, or with an
-    p-value before the multiplicity correction of at most ``screen``) are added as adjusters in a
-    second pass (except near-duplicates of the factor under test, |r| >= 0.5),
-    so one real trigger no longer hides or dilutes another.  With
-    ``prune_core``, stage 2 keeps only the lags of each core adjuster that
-    look relevant in stage 1 (p <= 0.2, at least the best lag), which saves
-    parameters in short diaries.  The stage-2 tests are the reported ones.
+    the factor-lag pairs that look relevant (called, or with a p-value before
+    the multiplicity correction of at most ``screen``) are added as adjusters
+    and every test is fitted again (except near-duplicates of the factor under
+    test, |r| >= 0.5), so one real trigger no longer hides or dilutes another.
+    This screening is repeated on the newer, better adjusted p-values for at
+    most ``rounds`` refits, stopping early when the set of adjusters repeats.
+    With ``prune_core``, the refits keep only the lags of each core adjuster
+    that look relevant (p <= 0.2, at least the best lag), which saves
+    parameters in short diaries.  The tests of the last refit are reported.
     """
     minimum = minimum or MinimumData()
     arrays = {c: exposures[c].to_numpy(dtype=np.float64) for c in exposures.columns}
@@ -182,6 +188,27 @@ def analyse_triggers(
     results = _one_pass(names, lags, arrays, core, {}, onset, ~inside, fdr, minimum, firth)
     if not two_stage:
         return results
+    seen: set[tuple[frozenset[tuple[str, int]], frozenset[tuple[str, int]]]] = {
+        (frozenset(core), frozenset())
+    }
+    for _ in range(rounds):
+        extra = _screened(results, arrays, core, screen)
+        pruned = _prune_core(core, results) if prune_core else core
+        key = (frozenset(pruned), frozenset(extra))
+        if key in seen:
+            break
+        seen.add(key)
+        results = _one_pass(names, lags, arrays, pruned, extra, onset, ~inside, fdr, minimum, firth)
+    return results
+
+
+def _screened(
+    results: list[TriggerResult],
+    arrays: dict[str, FloatArray],
+    core: dict[tuple[str, int], FloatArray],
+    screen: float | None,
+) -> dict[tuple[str, int], FloatArray]:
+    """The factor-lags that look relevant in ``results`` and are not core adjusters, strongest first."""
     candidates = sorted(
         (
             r
@@ -197,10 +224,7 @@ def analyse_triggers(
         # one of a group of near-duplicates is enough (e.g. "alcohol" and "tag:red wine")
         if not any(_near_duplicate_nan(column, other) for other in [*core.values(), *extra.values()]):
             extra[(r.factor, r.lag_days)] = column
-    pruned = _prune_core(core, results) if prune_core else core
-    if not extra and pruned.keys() == core.keys():
-        return results
-    return _one_pass(names, lags, arrays, pruned, extra, onset, ~inside, fdr, minimum, firth)
+    return extra
 
 
 def _prune_core(
@@ -246,11 +270,13 @@ def _near_duplicate_nan(x: FloatArray, z: FloatArray) -> bool:
 
 
 def _near_duplicate(x: FloatArray, z: FloatArray) -> bool:
-    sx, sz = float(np.std(x)), float(np.std(z))
-    if sx == 0 or sz == 0:
+    """|Pearson r| >= 0.5 (a constant column counts as a duplicate of anything)."""
+    xc = x - x.mean()
+    zc = z - z.mean()
+    sxx, szz = float(xc @ xc), float(zc @ zc)
+    if sxx == 0 or szz == 0:
         return True
-    r = float(np.mean((x - x.mean()) * (z - z.mean()))) / (sx * sz)
-    return abs(r) >= 0.5
+    return abs(float(xc @ zc)) >= 0.5 * math.sqrt(sxx * szz)
 
 
 def _one_pass(
