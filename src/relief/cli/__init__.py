@@ -28,7 +28,7 @@ COMMAND_MODULES = [
     "analyze",
     "worker",
     "backup",
-    "plan",
+    "plans",
 ]
 
 
