@@ -158,6 +158,7 @@ MAIN_PAGES = (
     "/accounts/password/change/",
     "/accounts/delete/",
     "/diary/attack/new/",
+    "/diary/history/",
 )
 
 

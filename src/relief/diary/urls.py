@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relief.diary.views import attacks, days, entries
+from relief.diary.views import attacks, days, entries, history
 
 app_name = "diary"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("attack/<str:pk>/edit/", attacks.attack_edit, name="attack_edit"),
     path("attack/<str:pk>/delete/", attacks.attack_delete, name="attack_delete"),
     path("pain/<str:pk>/delete/", attacks.pain_delete, name="pain_delete"),
+    path("history/", history.history, name="history"),
+    path("history/<str:who>/", history.shared_history, name="shared_history"),
     path("checkin/", days.checkin, name="checkin"),
     path("checkin/<str:pk>/delete/", days.day_record_delete, name="day_record_delete"),
     path("side-effects/", entries.side_effects, name="side_effects"),
