@@ -11,7 +11,11 @@ from django.core import mail
 
 from relief.accounts.services import get_profile
 from relief.core import tasks
-from tests.factories import ago, at, make_day, make_dose, make_user
+from relief.exchange.reports import data as report_data
+from relief.insights import services as insights_services
+from relief.insights.models import StoredInsights
+from tests.access.people import logged_in
+from tests.factories import ago, at, make_attack, make_day, make_dose, make_user
 
 
 def fresh_queue() -> None:
@@ -132,8 +136,7 @@ def test_weather_is_filled_for_everyone_with_a_city_even_when_one_fails(monkeypa
 def test_insights_are_recomputed_through_the_insights_service(monkeypatch):
     first, second = make_user(), make_user()
     seen = []
-    module = types.SimpleNamespace(recompute_insights=lambda user: seen.append(user.pk))
-    monkeypatch.setitem(sys.modules, "relief.insights.services", module)
+    monkeypatch.setattr(insights_services, "recompute_insights", lambda user: seen.append(user.pk))
 
     assert tasks.recompute_insights() == {"people": 2}
     assert tasks.recompute_insights(second.pk) == {"people": 1}
@@ -141,6 +144,66 @@ def test_insights_are_recomputed_through_the_insights_service(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_one_persons_failing_insights_do_not_stop_the_others(monkeypatch):
+    failing, fine = make_user(), make_user()
+    seen = []
+
+    def recompute(user):
+        if user.pk == failing.pk:
+            raise ValueError("a broken diary")
+        seen.append(user.pk)
+
+    monkeypatch.setattr(insights_services, "recompute_insights", recompute)
+
+    assert tasks.recompute_insights() == {"people": 1, "failed": 1}
+    assert seen == [fine.pk]
+
+
+@pytest.mark.django_db
 def test_a_missing_optional_service_is_reported_not_hidden(monkeypatch):
-    monkeypatch.setitem(sys.modules, "relief.insights.services", types.SimpleNamespace())
-    assert "not available" in tasks.recompute_insights()["skipped"]
+    monkeypatch.setenv("RELIEF_WEATHER_ENABLED", "true")
+    monkeypatch.setitem(sys.modules, "relief.exchange.weather", types.SimpleNamespace())
+    assert "not available" in tasks.fetch_weather()["skipped"]
+
+
+def small_diary(user):
+    for days in (2, 6):
+        attack = make_attack(user, started_at=ago(days=days))
+        make_dose(user, taken_at=ago(days=days, minutes=-30), attack=attack, reason="acute")
+        make_day(user, ago(days=days).date(), worst_pain=6)
+    return user
+
+
+@pytest.mark.django_db
+def test_the_queued_task_stores_a_persons_insights_and_the_page_then_skips_the_analysis(monkeypatch):
+    person = small_diary(make_user())
+    other = small_diary(make_user())
+
+    assert tasks.recompute_insights_for.call_local(person.pk) == {"people": 1}
+    assert list(StoredInsights.objects.values_list("user_id", flat=True)) == [person.pk]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the page ran the analysis although the task had stored it")
+
+    monkeypatch.setattr(report_data, "build_report", refuse)
+    page = logged_in(person).get("/insights/")
+    assert page.status_code == 200
+    assert "2 attacks" in page.content.decode()
+    with pytest.raises(AssertionError, match="the page ran the analysis"):
+        logged_in(other).get("/insights/")
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_stores_insights_for_everyone_and_recomputes_only_what_changed(monkeypatch):
+    first, second = small_diary(make_user()), make_user()
+
+    assert tasks.insights_task.call_local() == {"people": 2}
+    stored = dict(StoredInsights.objects.values_list("user_id", "computed_at"))
+    assert set(stored) == {first.pk, second.pk}
+
+    make_attack(second, started_at=ago(hours=5))
+    assert tasks.recompute_insights() == {"people": 2}
+    again = dict(StoredInsights.objects.values_list("user_id", "computed_at"))
+    assert again[first.pk] == stored[first.pk]
+    assert again[second.pk] > stored[second.pk]
+    assert StoredInsights.objects.get(user=second).fingerprint == insights_services.diary_fingerprint(second)

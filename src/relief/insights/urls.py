@@ -6,4 +6,5 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<str:who>/", views.shared, name="shared"),
 ]

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
-from django.http import HttpResponse
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from relief.core.access import read_view
 from relief.core.decorators import journal_view
 from relief.core.types import AuthedRequest
 from relief.core.web import period_from_query
 from relief.exchange.reports.data import rate_text
+from relief.insights.services import CHART_NAMES, insights_for
+from relief.sharing.models import Share
 
 ENDPOINTS = (
     ("pain_free_2h", "Pain-free at 2 h"),
@@ -39,7 +44,6 @@ VERDICTS = (
         "Too few days with and without the factor, or too few attacks, to tell.",
     ),
 )
-CHART_NAMES = ("monthly", "response", "doses", "pain")
 
 
 def _treatment_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -58,20 +62,18 @@ def _treatment_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-@require_GET
-@journal_view
-def index(request: AuthedRequest) -> HttpResponse:
-    from relief.exchange.reports.charts import CHARTS, chart
-    from relief.exchange.reports.data import build_report
+def _page(request: HttpRequest, owner: User, *, store: bool, who: str | None = None) -> HttpResponse:
+    """The page for ``owner``'s diary, from stored insights while they are current."""
+    from relief.exchange.reports.charts import CHARTS
 
     start, end, error = period_from_query(request)
     if error:
         return render(request, "insights/index.html", {"error": error}, status=400)
     try:
-        report = build_report(request.user, start, end)
+        insights = insights_for(owner, start, end, store=store)
     except ValueError as exc:
         return render(request, "insights/index.html", {"error": str(exc)}, status=400)
-    doc = report.doc
+    doc = insights.doc
     groups = [
         (title, help_text, [t for t in doc["triggers"] if t["verdict"] == verdict])
         for verdict, title, help_text in VERDICTS
@@ -79,16 +81,36 @@ def index(request: AuthedRequest) -> HttpResponse:
     charts = [
         (
             CHARTS[name][0],
-            "data:image/svg+xml;base64," + base64.b64encode(chart(name, report, "svg")).decode(),
+            "data:image/svg+xml;base64," + base64.b64encode(insights.charts[name].encode()).decode(),
         )
         for name in CHART_NAMES
     ]
     context = {
-        "report": report,
+        "report": insights,
         "doc": doc,
         "groups": groups,
         "endpoints": [label for _, label in ENDPOINTS],
         "treatments": _treatment_rows(doc),
         "charts": charts,
+        "who": who,
     }
     return render(request, "insights/index.html", context)
+
+
+@require_GET
+@journal_view
+def index(request: AuthedRequest) -> HttpResponse:
+    """The signed-in person's own insights."""
+    return _page(request, request.user, store=True)
+
+
+@never_cache  # a shared journal must not linger in a clinic's browser cache
+@require_GET
+@read_view
+def shared(request: HttpRequest, owner: User, share: Share | None) -> HttpResponse:
+    """The insights of a journal the viewer may read: their own, or through a read-only share.
+
+    A share reads the owner's stored insights when they are current but never stores any:
+    reading someone's journal does not write to it.
+    """
+    return _page(request, owner, store=share is None, who=cast(Any, request).reader_who)
