@@ -223,3 +223,24 @@ def test_recomputing_stores_the_default_period_once_and_keeps_it_while_current(m
 
     assert row.user_id == person.pk and row.period == ".."
     assert again.pk == row.pk and again.computed_at == row.computed_at
+
+
+def test_a_new_version_of_the_analysis_makes_the_stored_result_stale(monkeypatch):
+    person = small_diary(make_user())
+    insights_for(person)
+
+    monkeypatch.setattr(services, "analysis_version", lambda: "a later release")
+
+    assert not insights_for(person).stored
+
+
+def test_only_the_most_recently_computed_periods_are_kept(monkeypatch):
+    person = small_diary(make_user())
+    monkeypatch.setattr(services, "MAX_STORED_PERIODS", 2)
+    periods = [(ago(days=days).date(), ago(days=1).date()) for days in (5, 8, 11)]
+
+    for start, end in periods:
+        insights_for(person, start, end)
+
+    kept = set(StoredInsights.objects.filter(user=person).values_list("start", flat=True))
+    assert kept == {periods[1][0], periods[2][0]}
