@@ -244,3 +244,16 @@ def test_only_the_most_recently_computed_periods_are_kept(monkeypatch):
 
     kept = set(StoredInsights.objects.filter(user=person).values_list("start", flat=True))
     assert kept == {periods[1][0], periods[2][0]}
+
+
+def test_a_link_share_visitor_reads_the_owners_insights_without_storing_any():
+    from relief.sharing.services import create_link_share
+
+    owner = small_diary(make_user())
+    _, token = create_link_share(owner, label="Dr Weber")
+
+    response = Client().get(f"/insights/{token}/")
+
+    assert response.status_code == 200
+    assert "2 attacks" in response.content.decode()
+    assert not StoredInsights.objects.exists()

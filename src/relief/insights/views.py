@@ -1,4 +1,8 @@
-"""The insights page: the analysis of the person's own diary, in plain words, with intervals and charts."""
+"""The insights page: the analysis of a diary, in plain words, with intervals and charts.
+
+``/insights/`` is the signed-in person's own; ``/insights/<who>/`` is the same page for a journal
+the viewer may read (their own, an invited account's share or a link share; see relief.core.access).
+"""
 
 from __future__ import annotations
 
