@@ -96,6 +96,26 @@ def test_the_protocol_can_change_freely_before_the_start_but_not_after():
         trial.full_clean()
 
 
+def test_the_published_fingerprint_cannot_be_matched_against_the_possible_sequences():
+    import hashlib
+    import itertools
+
+    user = make_user()
+    trial = started(user, attacks=4)
+    labels = [o.label for o in trial.options.order_by("position")]
+    unsalted = {
+        hashlib.sha256(
+            (f"{trial.id}|" + "|".join(f"{i}:{label}" for i, label in enumerate(seq, start=1))).encode()
+        ).hexdigest()
+        for seq in itertools.product(labels, repeat=4)
+    }
+    assert trial.sequence_digest not in unsalted
+    assert len(trial.sequence_salt) == 32
+    sealed = "|".join(f"{a.position}:{a.sealed_option.label}" for a in trial.allocations.all())
+    salted = hashlib.sha256(f"{trial.sequence_salt}|{trial.id}|{sealed}".encode()).hexdigest()
+    assert trial.sequence_digest == salted
+
+
 def test_an_amendment_is_recorded_with_its_reason_and_extends_the_sequence():
     user = make_user()
     trial = started(user, attacks=4)

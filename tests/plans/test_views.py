@@ -106,6 +106,18 @@ def test_the_trial_page_shows_sealed_places_without_their_option():
     assert page.count(": sealed") == 3
 
 
+def test_the_fingerprint_salt_is_shown_only_once_every_place_is_revealed():
+    owner = make_user()
+    trial = services.start_trial(owner, acute_trial(owner, attacks=2), rng=np.random.default_rng(3))
+    client = client_for(owner)
+    url = reverse("plans:trial", args=[trial.pk])
+    for _ in range(2):
+        assert trial.sequence_salt not in client.get(url).content.decode()
+        client.post(reverse("plans:reveal", args=[trial.pk]), {"started_at": "now"})
+    page = client.get(url).content.decode()
+    assert trial.sequence_digest[:16] in page and trial.sequence_salt in page
+
+
 def test_starting_a_plan_from_the_form_creates_its_steps():
     owner = make_user()
     today = today_for(owner)

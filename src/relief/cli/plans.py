@@ -480,6 +480,7 @@ def _trial_detail(trial) -> dict[str, Any]:
     }
     if slots and all(s.revealed for s in slots):
         data["sequence_digest"] = trial.sequence_digest
+        data["sequence_salt"] = trial.sequence_salt
     return data
 
 

@@ -237,6 +237,12 @@ class Trial(OwnedModel):
     )
     locked_at = models.DateTimeField(null=True, blank=True, help_text="When the protocol was fixed")
     sequence_digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the sealed sequence")
+    sequence_salt = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Secret random salt of the digest, shown once every place is revealed, so the digest "
+        "cannot be matched against the few possible sequences while the trial runs",
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -642,10 +642,20 @@ def _sequence(trial: Trial, n_units: int, rng: np.random.Generator) -> list[str]
 
 
 def _digest(trial: Trial) -> str:
+    """SHA-256 commitment to the sealed sequence.
+
+    A trial has few possible sequences (2^n for n attacks at most), so an
+    unsalted digest of known ids and labels could be matched against all of
+    them; the secret salt makes the published fingerprint reveal nothing until
+    the salt itself is shown at the end.  Trials sealed before the salt existed
+    keep their unsalted digest.
+    """
     text = "|".join(
-        f"{a.position}:{a.sealed_option.label}" for a in trial.allocations.select_related("sealed_option")
+        f"{a.position}:{a.sealed_option.label}"
+        for a in trial.allocations.select_related("sealed_option").order_by("position")
     )
-    return hashlib.sha256(f"{trial.id}|{text}".encode()).hexdigest()
+    salt = f"{trial.sequence_salt}|" if trial.sequence_salt else ""
+    return hashlib.sha256(f"{salt}{trial.id}|{text}".encode()).hexdigest()
 
 
 @transaction.atomic
@@ -667,6 +677,7 @@ def start_trial(
     trial.status = Trial.Status.RUNNING
     if trial.design == Trial.Design.PERIOD:
         trial.starts_on = starts_on or today_for(user)
+    trial.sequence_salt = secrets.token_hex(16)
     trial.sequence_digest = _digest(trial)
     trial.save()
     return trial

@@ -164,6 +164,7 @@ def _trial_page(request: AuthedRequest, trial: Trial, **extra: Any) -> HttpRespo
         "slots": slots,
         "open_slots": [s for s in slots if s.revealed and s.attack_id and s.position not in with_outcome],
         "revealed": sum(1 for s in slots if s.revealed),
+        "all_revealed": bool(slots) and all(s.revealed for s in slots),
         "waiting_attacks": services.unallocated_attacks(trial),
         "amendments": trial.amendments.all(),
         "protocol_fields": [(f, getattr(trial, f)) for f in Trial.PROTOCOL_FIELDS],
