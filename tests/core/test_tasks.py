@@ -207,3 +207,47 @@ def test_the_nightly_task_stores_insights_for_everyone_and_recomputes_only_what_
     assert again[first.pk] == stored[first.pk]
     assert again[second.pk] > stored[second.pk]
     assert StoredInsights.objects.get(user=second).fingerprint == insights_services.diary_fingerprint(second)
+
+
+@pytest.mark.django_db
+def test_a_saved_import_queues_the_persons_insights_and_a_dry_run_or_refused_one_does_not(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from relief.exchange.importers import import_text
+    from relief.exchange.jsonformat import export_document, import_document
+
+    queued = []
+    monkeypatch.setattr(tasks, "recompute_insights_for", queued.append)
+    person = make_user("importer")
+    attacks = "date,time,pain\n2026-03-01,08:00,6\n"
+    mapping = {"date": "date", "time": "time", "pain": "pain"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_text(person, attacks, "generic", mapping=mapping, dry_run=True)
+        assert not import_text(
+            person, "date,time,pain\nnot a date,08:00,6\n", "generic", mapping=mapping
+        ).saved
+    assert queued == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_text(person, attacks, "generic", mapping=mapping).saved
+    assert queued == [person.pk]
+
+    document = export_document(person)
+    first = person.pk
+    person.delete()  # the file's ids are free again
+    newcomer = make_user("newcomer")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_document(make_user("trying"), document, dry_run=True)
+        import_document(newcomer, document)
+    assert queued == [first, newcomer.pk]
+
+
+def test_a_queue_that_cannot_be_reached_does_not_fail_the_import(monkeypatch, caplog):
+    def unreachable(user_id):
+        raise ConnectionError("no queue")
+
+    monkeypatch.setattr(tasks, "recompute_insights_for", unreachable)
+    monkeypatch.setattr(tasks.transaction, "on_commit", lambda callback: callback())
+    tasks.queue_insights_recompute(7)
+    assert "could not queue the insights recompute" in caplog.text

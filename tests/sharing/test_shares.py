@@ -210,7 +210,7 @@ def test_a_stranger_or_the_clinician_cannot_revoke_the_owners_share():
 
 
 @pytest.mark.django_db
-def test_the_shared_timeline_links_to_the_report_and_decisions_through_the_same_link():
+def test_the_shared_timeline_links_to_every_shared_page_through_the_same_link():
     owner = make_user()
     _, token = create_link_share(owner, label="Dr Weber")
 
@@ -218,6 +218,10 @@ def test_the_shared_timeline_links_to_the_report_and_decisions_through_the_same_
 
     assert f"/exchange/report/{token}/" in page
     assert f"/plans/shared/{token}/decisions/" in page
+    assert f"/insights/{token}/" in page
+    assert f"/diary/history/{token}/" in page
+    for path in (f"/insights/{token}/", f"/diary/history/{token}/"):
+        assert Client().get(path).status_code == 200, path
     assert profile_id(owner) not in page  # a link visitor never learns the owner's id
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
@@ -212,3 +212,18 @@ def insights_task() -> dict[str, Any]:
 def recompute_insights_for(user_id: int) -> dict[str, Any]:
     """Queued after an import or a large edit, so pages stay fast."""
     return recompute_insights(user_id)
+
+
+def queue_insights_recompute(user_id: int) -> None:
+    """After an import: recompute that person's insights in the background once the import is committed.
+
+    A queue that cannot be reached is logged and never fails or undoes the change itself.
+    """
+
+    def enqueue() -> None:
+        try:
+            recompute_insights_for(user_id)
+        except Exception:
+            log.exception("could not queue the insights recompute")
+
+    transaction.on_commit(enqueue)

@@ -260,7 +260,10 @@ def import_document(
             if dry_run:
                 raise _Rollback
     except _Rollback:
-        pass
+        return summary
+    from relief.core.tasks import queue_insights_recompute
+
+    queue_insights_recompute(user.pk)
     return summary
 
 

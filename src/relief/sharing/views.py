@@ -42,6 +42,8 @@ SHARED_PAGES = (
     ("exchange:report", "Report for the clinician"),
     ("exchange:report_pdf", "Report as PDF"),
     ("plans:shared_decisions", "Treatment decisions and trials"),
+    ("insights:shared", "Insights"),
+    ("diary:shared_history", "All attacks and doses"),
 )
 
 

@@ -274,4 +274,7 @@ def run_planned(
             report.created.clear()
         return report
     report.saved = True
+    from relief.core.tasks import queue_insights_recompute
+
+    queue_insights_recompute(user.pk)
     return report
