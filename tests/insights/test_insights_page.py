@@ -20,6 +20,9 @@ def test_the_owner_sees_their_analysis_with_intervals_verdicts_and_charts():
     assert "tag:red wine" in page  # tested, whatever its verdict on 200 days
     assert page.count("data:image/svg+xml;base64,") == 4
     assert "not a diagnosis" in page
+    # on a phone the treatment table stacks, each value after its endpoint's name
+    assert '<table class="stack">' in page
+    assert page.count('data-label="Pain-free at 2 h"') == page.count('data-label="Attacks"') > 1
 
 
 def test_a_clinician_with_a_share_and_a_stranger_see_only_their_own_empty_analysis():

@@ -60,7 +60,7 @@ def _treatment_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 "name": name,
                 "attacks": row["treated_attacks"],
                 "note": row.get("note"),
-                "cells": [rate_text(row.get(key)) for key, _ in ENDPOINTS],
+                "cells": [(label, rate_text(row.get(key))) for key, label in ENDPOINTS],
             }
         )
     return rows
