@@ -21,7 +21,7 @@ def test_the_owner_sees_their_analysis_with_intervals_verdicts_and_charts():
     assert page.count("data:image/svg+xml;base64,") == 4
     assert "not a diagnosis" in page
     # on a phone the treatment table stacks, each value after its endpoint's name
-    assert '<table class="stack">' in page
+    assert '<table class="stack" role="table">' in page
     assert page.count('data-label="Pain-free at 2 h"') == page.count('data-label="Attacks"') > 1
 
 
