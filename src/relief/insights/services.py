@@ -147,11 +147,15 @@ def compute_insights(user: User, start: date | None = None, end: date | None = N
     )
 
 
-def stored_insights(user: User, start: date | None, end: date | None, fingerprint: str) -> Insights | None:
-    """The stored result of ``user``'s period when it was computed from the same diary, else None."""
-    row = StoredInsights.objects.filter(
+def _current_row(user: User, start: date | None, end: date | None, fingerprint: str) -> StoredInsights | None:
+    return StoredInsights.objects.filter(
         user=user, period=period_key(start, end), fingerprint=fingerprint
     ).first()
+
+
+def stored_insights(user: User, start: date | None, end: date | None, fingerprint: str) -> Insights | None:
+    """The stored result of ``user``'s period when it was computed from the same diary, else None."""
+    row = _current_row(user, start, end, fingerprint)
     if row is None:
         return None
     return Insights(
@@ -207,9 +211,7 @@ def insights_for(
 def recompute_insights(user: User) -> StoredInsights:
     """Bring ``user``'s default period (six months up to today) up to date; the background task calls this."""
     fingerprint = diary_fingerprint(user)
-    current = StoredInsights.objects.filter(
-        user=user, period=period_key(None, None), fingerprint=fingerprint
-    ).first()
+    current = _current_row(user, None, None, fingerprint)
     if current is not None:
         return current
     return store_insights(user, None, None, fingerprint, compute_insights(user))
