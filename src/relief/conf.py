@@ -133,6 +133,19 @@ REGISTRY: tuple[EnvSetting, ...] = (
         "Fetch daily weather for the person's city from the Open-Meteo archive (the only outgoing request the app can make).",
     ),
     EnvSetting(
+        "RELIEF_PUSH_ENABLED",
+        "true",
+        "Web Push reminders (outcome at 2 h, check-in, open attack, due plan steps, safety notes) through "
+        "the browser vendor's push service, for people who allow them. Set to false to turn push off "
+        "entirely: no subscriptions are offered or kept in use, and in-page reminders still work.",
+    ),
+    EnvSetting(
+        "RELIEF_PUSH_CONTACT",
+        "mailto:relief@localhost",
+        "Contact the push services may use about this server (the VAPID `sub` claim): a `mailto:` or "
+        "`https:` address. The VAPID key pair itself is generated on first use in the data directory.",
+    ),
+    EnvSetting(
         "RELIEF_LOG_LEVEL",
         "INFO",
         "Log level for the app's own messages. Logs never contain health data.",

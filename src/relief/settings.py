@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "relief.insights",
     "relief.plans",
     "relief.sharing",
+    "relief.offline",
+    "relief.push",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", include("relief.api.urls")),
     path("", include("relief.sharing.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("relief.offline.urls")),
+    path("push/", include("relief.push.urls")),
     path("", include("relief.core.urls")),
     path("accounts/", include("relief.accounts.urls")),
     path("diary/", include("relief.diary.urls")),

@@ -22,6 +22,9 @@ def worker(workers: int, no_periodic: bool) -> None:
 
     from relief.cli import ensure_migrated
     from relief.core.tasks import describe_queue, huey
+    from relief.push import tasks as push_tasks  # registers the push reminders on the same queue
+
+    del push_tasks
 
     ensure_migrated()
     click.echo(f"relief worker: queue {describe_queue()}, {workers} threads", err=True)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from relief.offline import views
+
+app_name = "offline"
+
+urlpatterns = [
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/sync/", views.sync, name="sync"),
+    path("offline/attack/", views.attack, name="attack"),
+]

@@ -1,0 +1,452 @@
+/* Relief Journal: never lose a tap. Registers the service worker; when the phone is offline (or a
+   send fails), the writes of attack mode, the dose form, the check-in and the outcome prompts go
+   into the queue on this phone (queue.js) with the time of the tap, the page says so, and the
+   queue is sent in order when the connection returns, on the next page load, and by Background
+   Sync. Everything works without this file: the forms post as usual. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var syncUrl = (script && script.getAttribute("data-sync-url")) || "/offline/sync/";
+  var workerUrl = (script && script.getAttribute("data-sw-url")) || "/sw.js";
+  var attackUrl = (script && script.getAttribute("data-attack-url")) || "/offline/attack/";
+  var Q = window.ReliefQueue;
+  var ZERO = "00000000-0000-0000-0000-000000000000";
+  var ID = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
+  var KINDS = [
+    [new RegExp("^/diary/attack/start/$"), "attack_start"],
+    [new RegExp("^/diary/attack/" + ID + "/pain/$"), "pain"],
+    [new RegExp("^/diary/attack/" + ID + "/symptom/$"), "symptom"],
+    [new RegExp("^/diary/attack/" + ID + "/bothersome/$"), "bothersome"],
+    [new RegExp("^/diary/attack/" + ID + "/end/$"), "attack_end"],
+    [new RegExp("^/treatments/doses/repeat/$"), "dose_repeat"],
+    [new RegExp("^/treatments/doses/new/$"), "dose"],
+    [new RegExp("^/treatments/doses/" + ID + "/outcome/quick/$"), "outcome_quick"],
+    [new RegExp("^/treatments/doses/" + ID + "/outcome/$"), "outcome"],
+    [new RegExp("^/diary/checkin/$"), "checkin"]
+  ];
+  var FORM_KINDS = { dose: "/treatments/doses/new/", checkin: "/diary/checkin/" };
+  var waiting = 0;
+
+  if (!Q || !("indexedDB" in window)) { return; }
+
+  /* --- what a form would have sent, as a write ----------------------------------------------- */
+
+  function kindOf(form) {
+    var path = new URL(form.action || window.location.href, window.location.href).pathname;
+    for (var i = 0; i < KINDS.length; i += 1) {
+      var m = KINDS[i][0].exec(path);
+      if (m) { return { kind: KINDS[i][1], id: m[1] || "" }; }
+    }
+    return null;
+  }
+
+  function fields(form, submitter) {
+    var data = {};
+    var posted = submitter ? new FormData(form, submitter) : new FormData(form);
+    posted.forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken" || typeof value !== "string") { return; }
+      if (Object.prototype.hasOwnProperty.call(data, name)) {
+        data[name] = [].concat(data[name], value);
+      } else { data[name] = value; }
+    });
+    return data;
+  }
+
+  function pressed(button) { return button && button.getAttribute("aria-pressed") === "true"; }
+
+  function label(kind, form, submitter) {
+    var text = submitter ? (submitter.getAttribute("aria-label") || submitter.textContent || "").trim() : "";
+    var names = {
+      attack_start: "Attack started", attack_end: "Attack over", dose: "Dose", checkin: "Check-in",
+      outcome: "How it worked", outcome_quick: "Pain two hours later"
+    };
+    if (kind === "outcome_quick" && text) { return "How it worked: " + text; }
+    if (kind === "attack_start" && text) { return "Attack started (" + text.toLowerCase() + ")"; }
+    return text || names[kind] || kind;
+  }
+
+  function build(form, submitter) {
+    var found = kindOf(form);
+    if (!found) { return null; }
+    var kind = found.kind;
+    var posted = fields(form, submitter);
+    var value = submitter ? submitter.value : "";
+    var data;
+    switch (kind) {
+      case "attack_start": data = { attack: Q.uuid(), ago: parseInt(posted.ago || "0", 10) || 0 }; break;
+      case "pain": data = { attack: found.id, nrs: value }; break;
+      case "symptom": data = { attack: found.id, symptom: value, present: !pressed(submitter) }; break;
+      case "bothersome": data = { attack: found.id, value: pressed(submitter) ? "" : value }; break;
+      case "attack_end": data = { attack: found.id }; break;
+      case "dose_repeat": data = { template: posted.template, attack: posted.attack || "" }; break;
+      case "outcome_quick":
+        data = { dose: found.id };
+        if ("returned_24h" in posted) { data.returned_24h = posted.returned_24h; } else { data.pain_2h = posted.pain_2h; }
+        break;
+      case "outcome": data = { dose: found.id, fields: posted }; break;
+      case "dose": {
+        var when = form.querySelector("[name=taken_at]");
+        data = { fields: posted, time_is_tap: !when || when.value === when.defaultValue };
+        break;
+      }
+      default: data = { fields: posted };
+    }
+    return {
+      client_id: Q.uuid(), kind: kind, tapped_at: new Date().toISOString(), data: data,
+      label: label(kind, form, submitter), page: window.location.pathname + window.location.search
+    };
+  }
+
+  /* --- what the page shows ----------------------------------------------------------------- */
+
+  function hhmm(iso) {
+    var d = new Date(iso);
+    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+  }
+
+  function box() {
+    var el = document.getElementById("offline-status");
+    if (!el) {
+      el = document.createElement("section");
+      el.id = "offline-status";
+      el.className = "card offline-status";
+      el.setAttribute("aria-live", "polite");
+      var main = document.getElementById("main") || document.body;
+      main.insertBefore(el, main.firstChild);
+    }
+    return el;
+  }
+
+  function para(parent, text, cls) {
+    var p = document.createElement("p");
+    p.textContent = text;
+    if (cls) { p.className = cls; }
+    parent.appendChild(p);
+    return p;
+  }
+
+  function render() {
+    return Q.all().then(function (rows) {
+      var list = rows.filter(function (w) { return w.status === "waiting"; });
+      var refused = rows.filter(function (w) { return w.status === "refused"; });
+      waiting = list.length;
+      var el = box();
+      el.textContent = "";
+      el.hidden = !list.length && !refused.length && navigator.onLine;
+      if (list.length) {
+        var p = para(el, "Saved on this phone, " + list.length + (list.length === 1 ? " entry" : " entries") +
+          " waiting to send.", "offline-count");
+        p.setAttribute("role", "status");
+        para(el, "They are sent by themselves when the connection returns, with the time you tapped. " +
+          "Safety checks wait for the connection; any warning is shown (and pushed) then.", "muted");
+        var ul = document.createElement("ul");
+        ul.className = "entries";
+        list.forEach(function (w) {
+          var li = document.createElement("li");
+          li.textContent = w.label + " at " + hhmm(w.tapped_at);
+          ul.appendChild(li);
+        });
+        el.appendChild(ul);
+      } else if (!navigator.onLine) {
+        para(el, "Offline. What you log now is kept on this phone and sent when the connection returns.", "offline-count");
+      }
+      refused.forEach(function (w) { showRefused(el, w); });
+      return rows;
+    });
+  }
+
+  function showRefused(el, w) {
+    var div = document.createElement("div");
+    div.className = "errors refused-entry";
+    div.setAttribute("role", "alert");
+    para(div, "Not saved: " + w.label + " at " + hhmm(w.tapped_at) + ". The server said: " + (w.detail || "not valid") + ".");
+    var actions = document.createElement("p");
+    actions.className = "actions";
+    var target = w.kind === "outcome" ? "/treatments/doses/" + w.data.dose + "/outcome/" : FORM_KINDS[w.kind];
+    if (target) {
+      var fix = document.createElement("a");
+      fix.href = target + "#relief-fix-" + w.seq;
+      fix.textContent = "Fix it";
+      actions.appendChild(fix);
+      actions.appendChild(document.createTextNode(" "));
+    }
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "quiet";
+    discard.textContent = "Discard it";
+    discard.addEventListener("click", function () {
+      Q.remove(w.seq).then(render);
+    });
+    actions.appendChild(discard);
+    div.appendChild(actions);
+    el.appendChild(div);
+  }
+
+  /* A refused form entry opened to be fixed: its fields back in the form, and saving replaces it. */
+  function fillForFix() {
+    var m = /^#relief-fix-(\d+)$/.exec(window.location.hash);
+    if (!m) { return; }
+    var seq = parseInt(m[1], 10);
+    Q.all().then(function (rows) {
+      var w = rows.filter(function (r) { return r.seq === seq; })[0];
+      var form = document.querySelector("main form.card") || document.querySelector("main form[method=post]");
+      if (!w || !form || !w.data.fields) { return; }
+      Object.keys(w.data.fields).forEach(function (name) {
+        var values = [].concat(w.data.fields[name]);
+        form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+          if (input.type === "checkbox" || input.type === "radio") { input.checked = values.indexOf(input.value) !== -1; }
+          else if (input.tagName === "SELECT") { ensureOption(input, values[0]); input.value = values[0]; }
+          else { input.value = values[0]; }
+        });
+      });
+      form.setAttribute("data-relief-fix", String(seq));
+      para(box(), "Fix the entry below and save it again; it replaces the one that was not saved.", "muted");
+    });
+  }
+
+  function ensureOption(select, value) {
+    if (!value || select.querySelector("option[value='" + value + "']")) { return; }
+    var option = document.createElement("option");
+    option.value = value;
+    option.textContent = "The attack logged on this phone";
+    select.appendChild(option);
+  }
+
+  /* --- attack mode for an attack started on this phone --------------------------------------- */
+
+  function localAttack(rows) {
+    var started = rows.filter(function (w) { return w.kind === "attack_start" && w.status === "waiting"; });
+    var last = started[started.length - 1];
+    if (!last) { return null; }
+    var ended = rows.some(function (w) { return w.kind === "attack_end" && w.data.attack === last.data.attack; });
+    return ended ? null : last;
+  }
+
+  function showLocalAttack(start, rows) {
+    var template = document.getElementById("relief-offline-attack");
+    if (!template || document.getElementById("attack-panel")) { return false; }
+    var id = start.data.attack;
+    var panel = template.content.cloneNode(true);
+    panel.querySelectorAll("[action],[href],input[value]").forEach(function (el) {
+      ["action", "href", "value"].forEach(function (name) {
+        var v = el.getAttribute(name);
+        if (v && v.indexOf(ZERO) !== -1) { el.setAttribute(name, v.split(ZERO).join(id)); }
+      });
+    });
+    document.querySelectorAll("[data-attack-start]").forEach(function (el) { el.hidden = true; });
+    template.parentNode.insertBefore(panel, template);
+    document.body.setAttribute("data-relief-local", "1");
+    var started = new Date(new Date(start.tapped_at).getTime() - (start.data.ago || 0) * 60000).toISOString();
+    setStatus("Attack since " + hhmm(started) + " (on this phone)");
+    rows.forEach(function (w) { if (w.data && w.data.attack === id) { reflect(w); } });
+    return true;
+  }
+
+  function setStatus(text) {
+    var status = document.querySelector("#attack-panel .status");
+    if (status) { status.textContent = text; }
+  }
+
+  /* Show a queued tap on the page the way the server's answer would have. */
+  function reflect(w) {
+    var panel = document.getElementById("attack-panel");
+    if (!panel) { return; }
+    if (w.kind === "pain") {
+      panel.querySelectorAll("form[action$='/pain/'] button").forEach(function (b) {
+        b.classList.toggle("on", b.value === String(w.data.nrs));
+      });
+      var status = panel.querySelector(".status");
+      if (status) {
+        var base = status.getAttribute("data-base") || status.textContent.split(" · pain")[0].trim();
+        status.setAttribute("data-base", base);
+        status.textContent = base + " · pain " + w.data.nrs + " at " + hhmm(w.tapped_at) + " (on this phone)";
+      }
+    } else if (w.kind === "symptom" || w.kind === "bothersome") {
+      var sel = w.kind === "symptom" ? "form[action$='/symptom/'] button" : "form[action$='/bothersome/'] button";
+      panel.querySelectorAll(sel).forEach(function (b) {
+        if (w.kind === "bothersome") { b.setAttribute("aria-pressed", String(b.value === w.data.value)); }
+        else if (b.value === w.data.symptom) { b.setAttribute("aria-pressed", String(!!w.data.present)); }
+      });
+    } else if (w.kind === "dose_repeat") {
+      var took = panel.querySelector("[data-offline-doses]") || document.createElement("p");
+      if (!took.parentNode) {
+        took.setAttribute("data-offline-doses", "");
+        took.className = "muted";
+        var form = panel.querySelector("form[action$='/doses/repeat/']");
+        (form ? form.parentNode : panel).insertBefore(took, form);
+      }
+      took.textContent = (took.textContent ? took.textContent + "; " : "") + w.label + " at " + hhmm(w.tapped_at) + " (on this phone)";
+    } else if (w.kind === "attack_end") {
+      setStatus("Attack over at " + hhmm(w.tapped_at) + " (on this phone). Rest well.");
+    }
+  }
+
+  /* --- queueing and sending ---------------------------------------------------------------- */
+
+  function token() {
+    var m = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
+    if (m) { return decodeURIComponent(m[1]); }
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
+  }
+
+  function askForBackgroundSync() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.sync && reg.sync.register) { return reg.sync.register("relief-queue"); }
+      return null;
+    })["catch"](function () { /* not supported: the page sends it */ });
+  }
+
+  function keep(write, form) {
+    var fixing = form && form.getAttribute("data-relief-fix");
+    var replaced = fixing ? Q.remove(parseInt(fixing, 10)) : Promise.resolve();
+    return replaced.then(function () { return Q.add(write); }).then(function (seq) {
+      write.seq = seq;
+      document.body.setAttribute("data-relief-local", "1");
+      if (form) { form.removeAttribute("data-relief-fix"); }
+      askForBackgroundSync();
+      return render();
+    }).then(function (rows) {
+      if (write.kind === "attack_start") {
+        if (!showLocalAttack(write, rows)) { window.location.assign(attackUrl); return; }
+      } else { reflect(write); }
+      if (FORM_KINDS[write.kind] || write.kind === "outcome") { savedForm(form); }
+      var prompt = write.kind === "outcome_quick" && form ? form.closest("section") : null;
+      if (prompt) { prompt.hidden = true; }
+      flush();
+    });
+  }
+
+  function savedForm(form) {
+    if (!form) { return; }
+    form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) { b.disabled = true; });
+    var note = para(form, "Saved on this phone; it is sent when the connection returns.", "message");
+    note.setAttribute("role", "status");
+    var attack = new URLSearchParams(window.location.search).get("attack");
+    if (attack) {
+      var back = document.createElement("a");
+      back.href = attackUrl;
+      back.textContent = "Back to attack mode";
+      form.appendChild(back);
+    }
+  }
+
+  var sending = null;
+  function flush() {
+    if (sending || !navigator.onLine) { return sending || Promise.resolve([]); }
+    var wasLocal = document.body.getAttribute("data-relief-local") === "1";
+    sending = Q.setToken(token()).then(function () { return Q.flush(syncUrl, token()); }).then(function (results) {
+      var saved = results.filter(function (r) { return r.status === "saved" || r.status === "already"; });
+      return render().then(function (rows) {
+        var stillWaiting = rows.some(function (w) { return w.status === "waiting"; });
+        if (saved.length && wasLocal && !stillWaiting) {
+          var end = saved.filter(function (r) { return r.kind === "attack_end"; }).pop();
+          var start = saved.filter(function (r) { return r.kind === "attack_start"; }).pop();
+          var target = end ? end.next : (start ? start.next : saved[saved.length - 1].next);
+          window.location.assign(target || "/");
+        } else if (saved.length) {
+          var note = para(box(), "Sent " + saved.length + (saved.length === 1 ? " entry" : " entries") + " from this phone.", "message");
+          note.setAttribute("role", "status");
+          box().hidden = false;
+        }
+        return results;
+      });
+    })["catch"](function () { return render(); }).then(function (r) { sending = null; return r; });
+    return sending;
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") { return; }
+    if (form.closest("footer") || /logout/.test(form.action)) { forget(); return; }
+    var write = build(form, event.submitter);
+    if (!write) { return; }
+    var local = document.body.getAttribute("data-relief-local") === "1";
+    if (navigator.onLine && !waiting && !local && !form.getAttribute("data-relief-fix")) {
+      form._reliefWrite = write;  // an htmx send that fails is queued from this
+      if (!form.hasAttribute("hx-post")) {
+        try { sessionStorage.setItem("relief:inflight", JSON.stringify(write)); } catch (e) { /* private mode */ }
+      }
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    keep(write, form);
+  }
+
+  function onHtmxFailure(event) {
+    var detail = event.detail || {};
+    var status = detail.xhr ? detail.xhr.status : 0;
+    if (event.type === "htmx:responseError" && status < 500) { return; }
+    var form = detail.elt && (detail.elt.tagName === "FORM" ? detail.elt : detail.elt.closest("form"));
+    if (form && form._reliefWrite) {
+      var write = form._reliefWrite;
+      form._reliefWrite = null;
+      keep(write, form);
+    }
+  }
+
+  /* A plain form post the service worker could not deliver comes back here, marked: queue it. */
+  function recoverInflight() {
+    var raw = null;
+    try { raw = sessionStorage.getItem("relief:inflight"); sessionStorage.removeItem("relief:inflight"); } catch (e) { return Promise.resolve(); }
+    var params = new URLSearchParams(window.location.search);
+    if (!raw || !params.has("relief-unsent")) { return Promise.resolve(); }
+    params["delete"]("relief-unsent");
+    var clean = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
+    history.replaceState(null, "", clean);
+    return Q.add(JSON.parse(raw));
+  }
+
+  function forget() {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "relief-forget" });
+    }
+  }
+
+  function startLocalAttackIfAny(rows) {
+    var start = localAttack(rows);
+    if (start && document.getElementById("relief-offline-attack")) { showLocalAttack(start, rows); }
+    else {
+      rows.forEach(function (w) {
+        if (w.status === "waiting" && w.data && w.data.attack && window.location.pathname.indexOf(w.data.attack) !== -1) {
+          document.body.setAttribute("data-relief-local", "1");
+          reflect(w);
+        }
+      });
+    }
+  }
+
+  function prepareDoseForm() {
+    var attack = new URLSearchParams(window.location.search).get("attack");
+    var select = document.querySelector("select[name=attack]");
+    if (!attack || !select || select.value === attack) { return; }
+    ensureOption(select, attack);
+    select.value = attack;
+    var acute = document.querySelector("input[name=reason][value=acute]");
+    if (acute) { acute.checked = true; }
+  }
+
+  document.addEventListener("submit", onSubmit, true);
+  document.addEventListener("htmx:sendError", onHtmxFailure);
+  document.addEventListener("htmx:responseError", onHtmxFailure);
+  window.addEventListener("online", function () { flush(); });
+  window.addEventListener("offline", function () { render(); });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if ("serviceWorker" in navigator && window.isSecureContext) {
+      navigator.serviceWorker.register(workerUrl, { scope: "/" })["catch"](function () { /* no offline shell */ });
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data && event.data.type === "relief-sync") { flush(); }
+      });
+    }
+    recoverInflight().then(function () { return render(); }).then(function (rows) {
+      startLocalAttackIfAny(rows);
+      prepareDoseForm();
+      fillForFix();
+      if (navigator.onLine && rows.some(function (w) { return w.status === "waiting"; })) { flush(); }
+    })["catch"](function () { /* IndexedDB unavailable (private mode): the forms post as usual */ });
+  });
+
+  window.ReliefOffline = { flush: flush, render: render };
+})();
