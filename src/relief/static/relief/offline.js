@@ -192,6 +192,7 @@
       var form = document.querySelector("main form.card") || document.querySelector("main form[method=post]");
       if (!w || !form || !w.data.fields) { return; }
       Object.keys(w.data.fields).forEach(function (name) {
+        if (name === "taken_at" && w.data.time_is_tap) { return; }  // still "when I tapped"
         var values = [].concat(w.data.fields[name]);
         form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
           if (input.type === "checkbox" || input.type === "radio") { input.checked = values.indexOf(input.value) !== -1; }
@@ -233,7 +234,7 @@
         if (v && v.indexOf(ZERO) !== -1) { el.setAttribute(name, v.split(ZERO).join(id)); }
       });
     });
-    document.querySelectorAll("[data-attack-start]").forEach(function (el) { el.hidden = true; });
+    document.querySelectorAll("[data-attack-start]").forEach(function (el) { el.parentNode.removeChild(el); });
     template.parentNode.insertBefore(panel, template);
     document.body.setAttribute("data-relief-local", "1");
     var started = new Date(new Date(start.tapped_at).getTime() - (start.data.ago || 0) * 60000).toISOString();
@@ -299,7 +300,17 @@
 
   function keep(write, form) {
     var fixing = form && form.getAttribute("data-relief-fix");
-    var replaced = fixing ? Q.remove(parseInt(fixing, 10)) : Promise.resolve();
+    var replaced = Promise.resolve();
+    if (fixing) {
+      /* The fixed entry keeps the moment of the first tap (and its id: the server never kept the refused one). */
+      replaced = Q.all().then(function (rows) {
+        var old = rows.filter(function (r) { return r.seq === parseInt(fixing, 10); })[0];
+        if (!old) { return null; }
+        write.client_id = old.client_id;
+        write.tapped_at = old.tapped_at;
+        return Q.remove(old.seq);
+      });
+    }
     return replaced.then(function () { return Q.add(write); }).then(function (seq) {
       write.seq = seq;
       document.body.setAttribute("data-relief-local", "1");
@@ -332,6 +343,16 @@
   }
 
   var sending = null;
+  var retryIn = 3000;
+  var retryTimer = null;
+
+  /* A send that failed while online (the server answered 5xx, or the answer was lost): try again later. */
+  function retryLater() {
+    if (retryTimer || !navigator.onLine) { return; }
+    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, retryIn);
+    retryIn = Math.min(retryIn * 2, 5 * 60 * 1000);
+  }
+
   function flush() {
     if (sending || !navigator.onLine) { return sending || Promise.resolve([]); }
     var wasLocal = document.body.getAttribute("data-relief-local") === "1";
@@ -351,7 +372,10 @@
         }
         return results;
       });
-    })["catch"](function () { return render(); }).then(function (r) { sending = null; return r; });
+    }).then(function (results) {
+      retryIn = 3000;
+      return results;
+    }, function () { retryLater(); return render(); }).then(function (r) { sending = null; return r; });
     return sending;
   }
 
@@ -431,6 +455,7 @@
   document.addEventListener("htmx:sendError", onHtmxFailure);
   document.addEventListener("htmx:responseError", onHtmxFailure);
   window.addEventListener("online", function () { flush(); });
+  window.addEventListener("hashchange", fillForFix);  // "Fix it" on the form's own page
   window.addEventListener("offline", function () { render(); });
 
   document.addEventListener("DOMContentLoaded", function () {
