@@ -130,7 +130,8 @@ REGISTRY: tuple[EnvSetting, ...] = (
     EnvSetting(
         "RELIEF_WEATHER_ENABLED",
         "false",
-        "Fetch daily weather for the person's city from the Open-Meteo archive (the only outgoing request the app can make).",
+        "Fetch daily weather for the person's city from the Open-Meteo archive (besides push reminders to the "
+        "push service of a browser that subscribed, the only outgoing request the app can make).",
     ),
     EnvSetting(
         "RELIEF_PUSH_ENABLED",
