@@ -40,7 +40,7 @@ class PushService:
         service = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the http.server name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 service.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(service.status)
@@ -267,3 +267,20 @@ def test_the_settings_page_saves_the_reminder_choices():
         and preferences.is_quiet(time(6, 0))
         and not preferences.is_quiet(time(12, 0))
     )
+
+
+def test_a_taper_step_starting_today_is_pushed_without_its_amount():
+    from relief.plans.models import Taper, TaperStep
+    from tests.factories import substance
+
+    sam, browser = make_user("sam"), Browser()
+    taper = Taper.objects.create(user=sam, substance=substance("kratom"), started_on=ago(days=14).date())
+    TaperStep.objects.create(taper=taper, starts_on=ago(days=0).date(), amount=2, unit="g")
+    with PushService() as service:
+        browser.subscribe(sam, service.endpoint())
+        totals = send_push_reminders()
+
+    assert totals["plan_steps"] == 1
+    payload = browser.read(service.received[0][1])
+    assert payload["url"] == reverse("plans:taper", args=[taper.pk])
+    assert "2 g" not in payload["body"]

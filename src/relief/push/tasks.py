@@ -57,9 +57,21 @@ def open_attack_message(user: User, attack: Any, details: bool) -> Message:
 
 
 def plan_message(plan: Any, details: bool) -> Message:
-    url = reverse("plans:index")
+    url = reverse("plans:reassess", args=[plan.pk])
     body = f"Time to look back at {plan}." if details else "A step in your plan is due."
     return Message("plan_steps", "Relief Journal", body, url, f"plan-{plan.pk}")
+
+
+def taper_message(step: Any, details: bool) -> Message:
+    url = reverse("plans:taper", args=[step.taper_id])
+    body = f"Your taper's next step starts today: {step}." if details else "A step in your plan starts today."
+    return Message("plan_steps", "Relief Journal", body, url, f"taper-{step.pk}")
+
+
+def trial_message(trial: Any, details: bool) -> Message:
+    url = reverse("plans:trial", args=[trial.pk])
+    body = f"A new period of {trial.title} starts today." if details else "A step in your plan starts today."
+    return Message("plan_steps", "Relief Journal", body, url, f"trial-{trial.pk}")
 
 
 def safety_message(titles: list[str], details: bool) -> Message:
@@ -92,6 +104,23 @@ def _due_plans(user: User, now: datetime) -> list[Any]:
     return list(due(user, now.astimezone(zone(time_zone_of(user))).date()))
 
 
+def _steps_today(user: User, now: datetime) -> list[tuple[str, Any]]:
+    """Taper steps and trial periods (period design) that begin on the person's today."""
+    from relief.plans.models import TaperStep, Trial
+
+    today = now.astimezone(zone(time_zone_of(user))).date()
+    found: list[tuple[str, Any]] = [
+        (f"taper:{step.pk}", step) for step in TaperStep.objects.filter(taper__user=user, starts_on=today)
+    ]
+    running = Trial.objects.filter(
+        user=user, design=Trial.Design.PERIOD, status=Trial.Status.RUNNING, starts_on__lte=today
+    )
+    for trial in running:
+        if trial.starts_on and (today - trial.starts_on).days % trial.period_days == 0:
+            found.append((f"trial:{trial.pk}:{today.isoformat()}", trial))
+    return found
+
+
 def remind(user: User, now: datetime) -> dict[str, int]:
     """Everything due for one person, each pushed once (nothing while it is quiet for them)."""
     sent = {"outcome": 0, "checkin": 0, "open_attack": 0, "plan_steps": 0}
@@ -115,6 +144,12 @@ def remind(user: User, now: datetime) -> dict[str, int]:
         for plan in _due_plans(user, now):
             if first_time(user, f"plan:{plan.pk}:{plan.reassess_on}"):
                 sent["plan_steps"] += bool(send(user, plan_message(plan, details), now=now))
+        for key, item in _steps_today(user, now):
+            if first_time(user, key):
+                message = (
+                    trial_message(item, details) if key.startswith("trial") else taper_message(item, details)
+                )
+                sent["plan_steps"] += bool(send(user, message, now=now))
     return sent
 
 

@@ -9,6 +9,8 @@
   var syncUrl = (script && script.getAttribute("data-sync-url")) || "/offline/sync/";
   var workerUrl = (script && script.getAttribute("data-sw-url")) || "/sw.js";
   var attackUrl = (script && script.getAttribute("data-attack-url")) || "/offline/attack/";
+  var person = (script && script.getAttribute("data-person")) || "";
+  var signInAgain = false;
   var Q = window.ReliefQueue;
   var ZERO = "00000000-0000-0000-0000-000000000000";
   var ID = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
@@ -92,7 +94,7 @@
       default: data = { fields: posted };
     }
     return {
-      client_id: Q.uuid(), kind: kind, tapped_at: new Date().toISOString(), data: data,
+      client_id: Q.uuid(), kind: kind, tapped_at: new Date().toISOString(), data: data, person: person,
       label: label(kind, form, submitter), page: window.location.pathname + window.location.search
     };
   }
@@ -126,7 +128,8 @@
   }
 
   function render() {
-    return Q.all().then(function (rows) {
+    return Q.all().then(function (all) {
+      var rows = all.filter(function (w) { return !w.person || !person || w.person === person; });
       var list = rows.filter(function (w) { return w.status === "waiting"; });
       var refused = rows.filter(function (w) { return w.status === "refused"; });
       waiting = list.length;
@@ -137,6 +140,7 @@
         var p = para(el, "Saved on this phone, " + list.length + (list.length === 1 ? " entry" : " entries") +
           " waiting to send.", "offline-count");
         p.setAttribute("role", "status");
+        if (signInAgain) { para(el, "Sign in again to send them; they stay on this phone until then.", "error"); }
         para(el, "They are sent by themselves when the connection returns, with the time you tapped. " +
           "Safety checks wait for the connection; any warning is shown (and pushed) then.", "muted");
         var ul = document.createElement("ul");
@@ -356,7 +360,7 @@
   function flush() {
     if (sending || !navigator.onLine) { return sending || Promise.resolve([]); }
     var wasLocal = document.body.getAttribute("data-relief-local") === "1";
-    sending = Q.setToken(token()).then(function () { return Q.flush(syncUrl, token()); }).then(function (results) {
+    sending = Q.setToken(token()).then(function () { return Q.flush(syncUrl, token(), person); }).then(function (results) {
       var saved = results.filter(function (r) { return r.status === "saved" || r.status === "already"; });
       return render().then(function (rows) {
         var stillWaiting = rows.some(function (w) { return w.status === "waiting"; });
@@ -374,8 +378,13 @@
       });
     }).then(function (results) {
       retryIn = 3000;
+      signInAgain = false;
       return results;
-    }, function () { retryLater(); return render(); }).then(function (r) { sending = null; return r; });
+    }, function (error) {
+      signInAgain = !!error && (error.status === 401 || error.status === 403);
+      if (!signInAgain) { retryLater(); }
+      return render();
+    }).then(function (r) { sending = null; return r; });
     return sending;
   }
 
@@ -465,6 +474,7 @@
         if (event.data && event.data.type === "relief-sync") { flush(); }
       });
     }
+    Q.setToken(token()).then(function () { return Q.setPerson(person); })["catch"](function () { /* no IndexedDB */ });
     recoverInflight().then(function () { return render(); }).then(function (rows) {
       startLocalAttackIfAny(rows);
       prepareDoseForm();

@@ -60,11 +60,17 @@
     remove: function (seq) { return run(WRITES, "readwrite", function (s) { return s["delete"](seq); }); },
     setToken: function (token) { return run(META, "readwrite", function (s) { return s.put(token, "csrf"); }); },
     token: function () { return run(META, "readonly", function (s) { return s.get("csrf"); }); },
+    /* Who is signed in on this phone, as the last page saw it (Background Sync sends only their writes). */
+    setPerson: function (person) { return run(META, "readwrite", function (s) { return s.put(person, "person"); }); },
+    person: function () { return run(META, "readonly", function (s) { return s.get("person"); }); },
 
     /* Send every waiting write, oldest first; resolves with the server's answers (none when offline). */
-    flush: function (url, token) {
+    flush: function (url, token, person) {
       return queue.all().then(function (rows) {
-        var waiting = rows.filter(function (w) { return w.status === "waiting"; }).slice(0, 100);
+        /* Only this person's writes: someone else who signed in on this phone never sends them. */
+        var waiting = rows.filter(function (w) {
+          return w.status === "waiting" && (!person || !w.person || w.person === person);
+        }).slice(0, 100);
         if (!waiting.length || !url) { return []; }
         return Promise.resolve(token || queue.token()).then(function (csrf) {
           return fetch(url, {
@@ -76,7 +82,11 @@
             }) })
           });
         }).then(function (response) {
-          if (!response.ok) { throw new Error("the server answered " + response.status); }
+          if (!response.ok) {
+            var error = new Error("the server answered " + response.status);
+            error.status = response.status;
+            throw error;
+          }
           return response.json();
         }).then(function (answer) {
           var bySeq = {};

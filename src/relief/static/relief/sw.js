@@ -106,7 +106,11 @@ self.addEventListener("sync", function (event) {
   if (event.tag !== "relief-queue") { return; }
   event.waitUntil(self.clients.matchAll({ type: "window" }).then(function (list) {
     if (list.length) { list.forEach(function (c) { c.postMessage({ type: "relief-sync" }); }); return null; }
-    if (self.ReliefQueue) { return self.ReliefQueue.flush(CONFIG.sync); }
+    if (self.ReliefQueue) {
+      return self.ReliefQueue.person().then(function (person) {
+        return person ? self.ReliefQueue.flush(CONFIG.sync, null, person) : null;
+      });
+    }
     return null;
   }));
 });
