@@ -41,3 +41,21 @@ def test_the_offline_attack_page_needs_a_sign_in():
     response = Client().get(reverse("offline:attack"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_copy_the_worker_keeps_takes_no_one_time_message_from_the_person():
+    from tests.factories import ago, make_attack, make_user
+    from tests.web.helpers import signed_in
+
+    sam = make_user("sam")
+    attack = make_attack(sam, started_at=ago(hours=3))
+    client = signed_in(sam)
+    client.post(reverse("diary:attack_end", args=[attack.pk]))
+
+    kept = client.get(reverse("today"), headers={"X-Relief-Precache": "1"})
+    shown = client.get(reverse("today"))
+
+    assert kept.status_code == 200
+    assert "Attack ended. Rest well." not in kept.content.decode()
+    assert "Attack ended. Rest well." in shown.content.decode()

@@ -11,6 +11,8 @@
   var attackUrl = (script && script.getAttribute("data-attack-url")) || "/offline/attack/";
   var person = (script && script.getAttribute("data-person")) || "";
   var signInAgain = false;
+  /* This page is the copy kept on the phone (the server could not be reached). */
+  var copy = document.body.getAttribute("data-relief-copy") === "1";
   var Q = window.ReliefQueue;
   var ZERO = "00000000-0000-0000-0000-000000000000";
   var ID = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
@@ -135,7 +137,7 @@
       waiting = list.length;
       var el = box();
       el.textContent = "";
-      el.hidden = !list.length && !refused.length && navigator.onLine;
+      el.hidden = !list.length && !refused.length && navigator.onLine && !copy;
       if (list.length) {
         var p = para(el, "Saved on this phone, " + list.length + (list.length === 1 ? " entry" : " entries") +
           " waiting to send.", "offline-count");
@@ -151,7 +153,7 @@
           ul.appendChild(li);
         });
         el.appendChild(ul);
-      } else if (!navigator.onLine) {
+      } else if (!navigator.onLine || copy) {
         para(el, "Offline. What you log now is kept on this phone and sent when the connection returns.", "offline-count");
       }
       refused.forEach(function (w) { showRefused(el, w); });
@@ -468,6 +470,9 @@
   window.addEventListener("offline", function () { render(); });
 
   document.addEventListener("DOMContentLoaded", function () {
+    if (copy) {  // messages and alerts kept in the copy belonged to an earlier visit
+      document.querySelectorAll("#main > .messages, #main > .alerts").forEach(function (el) { el.parentNode.removeChild(el); });
+    }
     if ("serviceWorker" in navigator && window.isSecureContext) {
       navigator.serviceWorker.register(workerUrl, { scope: "/" })["catch"](function () { /* no offline shell */ });
       navigator.serviceWorker.addEventListener("message", function (event) {

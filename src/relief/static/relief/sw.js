@@ -38,7 +38,7 @@ self.addEventListener("install", function (event) {
     var assets = cache.addAll(CONFIG.assets);
     /* Pages need the session: fetch each one; a page that fails (signed out) is simply not kept. */
     var pages = CONFIG.pages.map(function (path) {
-      return fetch(path, { credentials: "same-origin" }).then(function (response) {
+      return fetch(path, { credentials: "same-origin", headers: { "X-Relief-Precache": "1" } }).then(function (response) {
         return keepPage(new Request(new URL(path, self.location.origin).href), response);
       }).catch(function () { /* offline while installing: kept on the next visit */ });
     });
@@ -54,10 +54,18 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+/* A kept page, marked as the phone's copy so the page can say so (and drop one-time messages it kept). */
 function cachedPage(url) {
   var path = new URL(url).pathname;
   return caches.open(CONFIG.cache).then(function (cache) {
     return cache.match(path).then(function (hit) { return hit || cache.match(CONFIG.fallback); });
+  }).then(function (hit) {
+    if (!hit) { return null; }
+    return hit.text().then(function (html) {
+      return new Response(html.replace("<body ", "<body data-relief-copy=\"1\" "), {
+        status: 200, headers: { "Content-Type": "text/html; charset=utf-8" }
+      });
+    });
   });
 }
 
