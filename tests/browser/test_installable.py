@@ -71,3 +71,14 @@ def test_the_installed_app_opened_offline_shows_attack_mode(phone):
     phone.open("/calendar/")  # never kept: attack mode instead of the browser's error page
     expect(phone.page.get_by_role("heading", name="When did it start?")).to_be_visible()
     expect(phone.page.get_by_text("Offline.")).to_be_visible()
+
+
+def test_the_settings_page_says_which_kind_of_reminders_this_device_has(phone):
+    phone.sign_in(make_user("sam"))
+    phone.open("/accounts/settings/")
+
+    expect(phone.page.locator("#reminder-kind")).to_contain_text("In-page reminders only on this device")
+    expect(phone.page.get_by_role("button", name="Turn on push reminders on this device")).to_be_visible()
+    expect(phone.page.get_by_role("button", name="Turn off push on this device")).to_be_hidden()
+    phone.screenshot("settings-reminders-phone")
+    assert phone.serious_accessibility_problems() == []

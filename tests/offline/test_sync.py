@@ -193,3 +193,35 @@ def test_a_tap_time_without_offset_or_in_the_far_future_is_refused():
     assert [r["status"] for r in results] == ["refused", "refused"]
     assert "tapped_at" in results[0]["detail"]
     assert not Attack.objects.filter(user=sam).exists()
+
+
+def test_a_dangerous_alert_raised_by_a_synced_entry_is_pushed_and_kept_for_the_next_page(monkeypatch):
+    from relief.offline import services
+    from relief.push import tasks
+
+    sam = make_user("sam")
+    pushed: list[tuple[int, list[str]]] = []
+    monkeypatch.setattr(tasks, "queue_safety_push", lambda user_id, titles: pushed.append((user_id, titles)))
+    danger = {
+        "key": "interaction:kratom:tramadol",
+        "rule": "interaction",
+        "level": "danger",
+        "title": "Serious combination",
+        "message": "…",
+    }
+    real = services.HANDLERS["pain"]
+
+    def pain_with_an_alert(user, tapped, data):
+        saved, to = real(user, tapped, data)
+        saved.alerts = [danger]
+        return saved, to
+
+    monkeypatch.setitem(services.HANDLERS, "pain", pain_with_an_alert)
+    attack = make_attack(sam, started_at=ago(hours=1))
+    client = signed_in(sam)
+
+    (result,) = sync(client, write("pain", {"attack": str(attack.pk), "nrs": 8})).json()["results"]
+
+    assert result["alerts"][0]["level"] == "danger"
+    assert pushed == [(sam.pk, ["Serious combination"])]
+    assert "Serious combination" in client.get(reverse("today")).content.decode()

@@ -23,6 +23,12 @@
     });
   }
 
+  function hide(button, hidden) {
+    if (!button) { return; }
+    button.hidden = hidden;
+    button.classList.toggle("hidden", hidden);  // the button style sets a display of its own
+  }
+
   function device() {
     var ua = navigator.userAgent;
     var browser = /Firefox\//.test(ua) ? "Firefox" : /Edg\//.test(ua) ? "Edge" : /Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "Browser";
@@ -54,8 +60,8 @@
           } else {
             say("In-page reminders only on this device: the Today page asks while the journal is open. Turn on push to be reminded when it is closed.");
           }
-          if (on) { on.hidden = !!sub || Notification.permission === "denied"; }
-          if (off) { off.hidden = !sub; }
+          hide(on, !!sub || Notification.permission === "denied");
+          hide(off, !sub);
           return sub;
         });
       }
