@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from relief.diary.models import Attack, PainSample
 from relief.offline.models import SyncedWrite
 from relief.treatments.models import Dose
-from tests.factories import ago, make_dose, make_product, make_user
+from tests.factories import ago, make_attack, make_dose, make_product, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -138,3 +138,48 @@ def test_an_entry_the_server_refuses_stays_visible_with_its_error_and_can_be_fix
     phone.page.wait_for_url("**/")
     expect(phone.page.get_by_text("Not saved")).to_have_count(0)
     assert Dose.objects.filter(user=person, amount=2.5).count() == 1
+
+
+def test_a_tap_the_server_fails_with_500_while_online_is_kept_and_sent_through_the_queue(phone, monkeypatch):
+    import relief.diary.views.attacks as attack_pages
+
+    person = person_with_a_usual_dose()
+    attack = make_attack(person, started_at=ago(minutes=20))
+    phone.sign_in(person)
+    controlled_by_the_service_worker(phone, f"/diary/attack/{attack.pk}/")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the page's own save broke")
+
+    monkeypatch.setattr(
+        attack_pages, "add_pain", broken
+    )  # the sync endpoint saves through the service itself
+    before = timezone.now()
+    phone.tap(phone.page.get_by_role("button", name="Pain 7 of 10"))
+    after = timezone.now()
+
+    phone.page.get_by_text("pain 7 at").wait_for()
+    expect(phone.page.get_by_text("(on this phone)")).to_have_count(0, timeout=15000)
+    (sample,) = PainSample.objects.filter(attack=attack)
+    assert sample.nrs == 7 and before <= sample.at <= after
+
+
+def test_a_form_post_the_server_fails_with_500_comes_back_queued_and_is_sent(phone, monkeypatch):
+    import relief.treatments.views as dose_pages
+
+    person = person_with_a_usual_dose()
+    phone.sign_in(person)
+    controlled_by_the_service_worker(phone, "/treatments/doses/new/")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the page's own save broke")
+
+    monkeypatch.setattr(dose_pages, "log_dose", broken)
+    phone.page.get_by_label("Amount", exact=True).fill("2.5")
+    before = timezone.now()
+    phone.tap(phone.page.get_by_role("button", name="Save dose"))
+    after = timezone.now()
+
+    expect(phone.page.get_by_text("Sent 1 entry from this phone.")).to_be_visible(timeout=15000)
+    dose = Dose.objects.get(user=person, amount=2.5)
+    assert before.replace(microsecond=0) <= dose.taken_at <= after  # the tap, not the page's default time

@@ -225,3 +225,18 @@ def test_a_dangerous_alert_raised_by_a_synced_entry_is_pushed_and_kept_for_the_n
     assert result["alerts"][0]["level"] == "danger"
     assert pushed == [(sam.pk, ["Serious combination"])]
     assert "Serious combination" in client.get(reverse("today")).content.decode()
+
+
+def test_a_side_effect_logged_offline_gets_the_time_of_the_tap():
+    from relief.diary.models import SideEffect
+
+    sam = make_user("sam")
+    tapped = ago(minutes=50).replace(second=0, microsecond=0)
+    fields = {"symptom": "nausea", "severity": "mild", "occurred_at": "2020-01-01T08:00"}
+
+    (result,) = sync(
+        signed_in(sam), write("side_effect", {"fields": fields, "time_is_tap": True}, tapped=tapped)
+    ).json()["results"]
+
+    assert result["status"] == "saved", result
+    assert SideEffect.objects.get(user=sam).occurred_at == tapped

@@ -244,6 +244,20 @@ def _outcome(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Saved,
     return log_outcome(user, dose, **form.cleaned_data), reverse("today")
 
 
+def _side_effect(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Saved, str]:
+    """The side-effect form; an unchanged 'When' field means the moment of the tap."""
+    from relief.diary.forms import SideEffectForm
+    from relief.diary.services import log_side_effect
+
+    posted = _form_data(data)
+    if data.get("time_is_tap"):
+        posted["occurred_at"] = _local(tapped, user)
+    form = SideEffectForm(posted, user=user)
+    if not form.is_valid():
+        raise _form_refusal(form)
+    return log_side_effect(user, **form.cleaned_data), reverse("diary:side_effects")
+
+
 # --- the daily check-in --------------------------------------------------------------------
 
 
@@ -290,6 +304,7 @@ HANDLERS: dict[str, Handler] = {
     "outcome_quick": _outcome_quick,
     "outcome": _outcome,
     "checkin": _checkin,
+    "side_effect": _side_effect,
 }
 
 

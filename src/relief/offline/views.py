@@ -36,7 +36,14 @@ SHELL_ASSETS = (
     "relief/icon-192.png",
     "relief/icon-512.png",
 )
-SHELL_PAGES = ("offline:attack", "diary:attack_home", "diary:checkin", "treatments:dose_new", "today")
+SHELL_PAGES = (
+    "offline:attack",
+    "diary:attack_home",
+    "diary:checkin",
+    "treatments:dose_new",
+    "diary:side_effect_new",
+    "today",
+)
 WORKER_SOURCE = "relief/sw.js"
 
 

@@ -24,10 +24,13 @@ from huey import crontab
 from relief.accounts.services import time_zone_of
 from relief.core.tasks import checkin_due, due_outcome_prompts, huey
 from relief.core.timeutil import zone
-from relief.push.models import PushSubscription
+from relief.push.models import PushSubscription, SentPush
 from relief.push.services import Message, first_time, preferences_of, push_enabled, quiet_now, send
 
 log = logging.getLogger("relief.push")
+
+# How long to remember that a reminder went out: longer than anything stays due.
+KEEP_SENT = timedelta(days=60)
 
 
 def _hhmm(moment: datetime, user: User) -> str:
@@ -159,6 +162,8 @@ def send_push_reminders(now: datetime | None = None) -> dict[str, int]:
     totals = {"people": 0, "outcome": 0, "checkin": 0, "open_attack": 0, "plan_steps": 0}
     if not push_enabled():
         return totals
+    # What was sent long ago can no longer be due again (outcome prompts stop after a day).
+    SentPush.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     people = PushSubscription.objects.values_list("user_id", flat=True).distinct()
     for user in get_user_model().objects.filter(pk__in=people, is_active=True).order_by("pk"):
         try:

@@ -26,9 +26,11 @@
     [new RegExp("^/treatments/doses/new/$"), "dose"],
     [new RegExp("^/treatments/doses/" + ID + "/outcome/quick/$"), "outcome_quick"],
     [new RegExp("^/treatments/doses/" + ID + "/outcome/$"), "outcome"],
-    [new RegExp("^/diary/checkin/$"), "checkin"]
+    [new RegExp("^/diary/checkin/$"), "checkin"],
+    [new RegExp("^/diary/side-effects/new/$"), "side_effect"]
   ];
-  var FORM_KINDS = { dose: "/treatments/doses/new/", checkin: "/diary/checkin/" };
+  var FORM_KINDS = { dose: "/treatments/doses/new/", checkin: "/diary/checkin/", side_effect: "/diary/side-effects/new/" };
+  var TIME_FIELDS = { dose: "taken_at", side_effect: "occurred_at" };
   var waiting = 0;
 
   if (!Q || !("indexedDB" in window)) { return; }
@@ -62,6 +64,7 @@
     var text = submitter ? (submitter.getAttribute("aria-label") || submitter.textContent || "").trim() : "";
     var names = {
       attack_start: "Attack started", attack_end: "Attack over", dose: "Dose", checkin: "Check-in",
+      side_effect: "Side effect",
       outcome: "How it worked", outcome_quick: "Pain two hours later"
     };
     if (kind === "outcome_quick" && text) { return "How it worked: " + text; }
@@ -88,8 +91,9 @@
         if ("returned_24h" in posted) { data.returned_24h = posted.returned_24h; } else { data.pain_2h = posted.pain_2h; }
         break;
       case "outcome": data = { dose: found.id, fields: posted }; break;
-      case "dose": {
-        var when = form.querySelector("[name=taken_at]");
+      case "dose":
+      case "side_effect": {
+        var when = form.querySelector("[name=" + TIME_FIELDS[kind] + "]");
         data = { fields: posted, time_is_tap: !when || when.value === when.defaultValue };
         break;
       }
@@ -198,7 +202,7 @@
       var form = document.querySelector("main form.card") || document.querySelector("main form[method=post]");
       if (!w || !form || !w.data.fields) { return; }
       Object.keys(w.data.fields).forEach(function (name) {
-        if (name === "taken_at" && w.data.time_is_tap) { return; }  // still "when I tapped"
+        if (name === TIME_FIELDS[w.kind] && w.data.time_is_tap) { return; }  // still "when I tapped"
         var values = [].concat(w.data.fields[name]);
         form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
           if (input.type === "checkbox" || input.type === "radio") { input.checked = values.indexOf(input.value) !== -1; }
@@ -452,6 +456,23 @@
     }
   }
 
+  /* The check-in kept on the phone was made on its own day; opened from the copy, it is for today. */
+  function prepareCheckin() {
+    var day = document.querySelector("form input[type=hidden][name=date]");
+    if (!copy || !day || new URLSearchParams(window.location.search).has("date")) { return; }
+    var now = new Date();
+    var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
+    if (day.value === today) { return; }
+    day.value = today;
+    /* The answers in the copy were that other day's: start empty ("not noted"). */
+    day.form.querySelectorAll("input, select, textarea").forEach(function (input) {
+      if (input.type === "hidden") { return; }
+      if (input.type === "checkbox" || input.type === "radio") { input.checked = false; }
+      else if (input.tagName === "SELECT") { input.selectedIndex = 0; }
+      else { input.value = ""; }
+    });
+  }
+
   function prepareDoseForm() {
     var attack = new URLSearchParams(window.location.search).get("attack");
     var select = document.querySelector("select[name=attack]");
@@ -483,6 +504,7 @@
     recoverInflight().then(function () { return render(); }).then(function (rows) {
       startLocalAttackIfAny(rows);
       prepareDoseForm();
+      prepareCheckin();
       fillForFix();
       if (navigator.onLine && rows.some(function (w) { return w.status === "waiting"; })) { flush(); }
     })["catch"](function () { /* IndexedDB unavailable (private mode): the forms post as usual */ });
