@@ -26,6 +26,9 @@ def catalogue_entries() -> tuple[dict[str, Any], ...]:
         for prop in entry.get("properties", []):
             if prop not in SUBSTANCE_PROPERTIES:
                 raise ValueError(f"catalogue entry {entry['key']} has unknown property {prop}")
+        for part in entry.get("components", []):
+            if part not in keys or part == entry["key"]:
+                raise ValueError(f"catalogue entry {entry['key']} has unknown component {part}")
     return entries
 
 
