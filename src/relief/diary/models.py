@@ -288,6 +288,11 @@ class SideEffect(OwnedModel):
         SEIZURE = "seizure", "Seizure"
         SEVERE_NAUSEA = "severe_nausea", "Severe nausea"
         SLOW_BREATHING = "slow_breathing", "Slow or difficult breathing"
+        UNRESPONSIVE = "unresponsive", "Very hard to wake or unresponsive"
+        SEROTONIN_SIGNS = "serotonin_signs", "Agitation with shivering, twitching, sweating or fever"
+        FAINTING = "fainting", "Fainting"
+        PALPITATIONS = "palpitations", "Racing or irregular heartbeat"
+        PALE_STOOLS = "pale_stools", "Pale or clay-coloured stools"
         OTHER = "other", "Other"
 
     RED_FLAGS = frozenset(
@@ -299,6 +304,11 @@ class SideEffect(OwnedModel):
             "seizure",
             "severe_nausea",
             "slow_breathing",
+            "unresponsive",
+            "serotonin_signs",
+            "fainting",
+            "palpitations",
+            "pale_stools",
         }
     )
 
