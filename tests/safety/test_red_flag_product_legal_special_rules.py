@@ -143,8 +143,11 @@ def test_the_7oh_share_is_estimated_from_mg_per_g_when_the_percentage_is_missing
         mitragynine_mg_per_g=12,
         seven_oh_mg_per_g=0.5,
     )
-    (alert,) = of_rule(check_entry(report), "product")
+    alerts = {a.key.split(":")[1]: a for a in of_rule(check_entry(report), "product")}
+    alert = alerts["seven_oh_share"]
     assert "estimated" in alert.message and alert.extra["seven_oh_share_pct"] == 4.0
+    # 0.5 mg/g is also the DEA's 0.050 % figure, judged on its own.
+    assert alerts["seven_oh_amount"].level == "unsafe"
 
 
 def test_the_mississippi_one_percent_cap_applies_only_to_people_in_mississippi():
@@ -206,8 +209,17 @@ def test_a_7oh_product_gets_the_state_and_federal_7oh_notices_but_leaf_does_not(
 
 def test_a_city_ban_uses_the_city_on_the_profile():
     user = make_user(country="US", region="US-CA", city="San Diego")
-    assert [a.key for a in of_rule(check_entry(make_dose(user, "kratom")), "legal")] == [
-        "legal:us-ca-san-diego"
+    keys = [a.key for a in of_rule(check_entry(make_dose(user, "kratom")), "legal")]
+    assert sorted(keys) == ["legal:us-ca", "legal:us-ca-san-diego"]
+
+
+def test_a_city_inside_a_county_with_a_ban_gets_the_county_notice():
+    user = make_user(country="US", region="US-FL", city="Sarasota")
+    keys = [a.key for a in of_rule(check_entry(make_dose(user, "kratom")), "legal")]
+    assert "legal:us-fl-sarasota-county" in keys
+    elsewhere = make_user(country="US", region="US-FL", city="Tampa")
+    assert "legal:us-fl-sarasota-county" not in [
+        a.key for a in of_rule(check_entry(make_dose(elsewhere, "kratom")), "legal")
     ]
 
 

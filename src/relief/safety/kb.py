@@ -27,6 +27,8 @@ ENTRY_KINDS = (
     "dose_bands",
     "pharmacokinetics",
     "interactions",
+    "drug_interactions",
+    "washout",
     "red_flags",
     "product_limits",
     "legal_status",
@@ -65,10 +67,12 @@ class Source:
     locator: str | None = None
     date: str | None = None
     certainty: str = "established"
+    primary: bool = False
+    retrieved: str | None = None  # when the stored copy was read, for a source without a known date
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"key": self.key, "title": self.title}
-        for name in ("url", "locator", "date"):
+        out: dict[str, Any] = {"key": self.key, "title": self.title, "primary": self.primary}
+        for name in ("url", "locator", "date", "retrieved"):
             value = getattr(self, name)
             if value:
                 out[name] = value
@@ -78,7 +82,7 @@ class Source:
 
     def cite(self) -> str:
         where = self.url or self.locator or ""
-        when = f", {self.date}" if self.date else ""
+        when = f", {self.date}" if self.date else (f", read {self.retrieved}" if self.retrieved else "")
         return f"{self.title}{when} ({where})"
 
 
@@ -124,30 +128,81 @@ class Knowledge:
         raise KeyError(f"{kind}:{key}")
 
     # ---- lookups used by the rules -------------------------------------------------------------
-    def interactions_for(self, class_key: str | None, properties: Iterable[str] = ()) -> list[Entry]:
-        """Kratom interaction entries matching a substance's class or any of its properties."""
+    def interactions_for(
+        self,
+        class_key: str | Iterable[str] | None,
+        properties: Iterable[str] = (),
+        substance: str | None = None,
+    ) -> list[Entry]:
+        """Kratom interaction entries matching a substance's key, any of its classes or properties."""
+        classes = {class_key} if isinstance(class_key, str) or class_key is None else set(class_key)
         props = set(properties)
         found = []
         for entry in self.entries["interactions"]:
             target = entry["target"]
-            if target.get("class") == class_key or target.get("property") in props:
+            if (
+                target.get("class") in classes
+                or target.get("property") in props
+                or (substance and target.get("substance") == substance)
+            ):
                 found.append(entry)
         return found
 
-    def worst_interaction(self, class_key: str | None, properties: Iterable[str] = ()) -> Entry | None:
+    def worst_interaction(
+        self,
+        class_key: str | Iterable[str] | None,
+        properties: Iterable[str] = (),
+        substance: str | None = None,
+    ) -> Entry | None:
         """The most severe matching interaction entry (dangerous first), or None if nothing matches."""
-        found = self.interactions_for(class_key, properties)
+        found = self.interactions_for(class_key, properties, substance)
         if not found:
             return None
         return min(found, key=lambda e: INTERACTION_LEVELS.index(e["level"]))
 
-    def worst_interactions(self, class_key: str | None, properties: Iterable[str] = ()) -> list[Entry]:
-        """All matching entries at the most severe level (class entry first, then properties)."""
-        worst = self.worst_interaction(class_key, properties)
+    def worst_interactions(
+        self,
+        class_key: str | Iterable[str] | None,
+        properties: Iterable[str] = (),
+        substance: str | None = None,
+    ) -> list[Entry]:
+        """All matching entries at the most severe level (substance and class entries first)."""
+        worst = self.worst_interaction(class_key, properties, substance)
         if worst is None:
             return []
-        found = [e for e in self.interactions_for(class_key, properties) if e["level"] == worst["level"]]
+        found = [
+            e for e in self.interactions_for(class_key, properties, substance) if e["level"] == worst["level"]
+        ]
         return sorted(found, key=lambda e: "property" in e["target"])
+
+    def drug_interactions_between(self, left: Iterable[str], right: Iterable[str]) -> list[Entry]:
+        """Entries of drug_interactions.yaml matching two substances' tags, either way round, worst first.
+
+        Tags are a substance's catalogue key, classes and properties (ingredients' included)."""
+        a, b = set(left), set(right)
+        found = [
+            e
+            for e in self.entries["drug_interactions"]
+            if (a & set(e["a"]) and b & set(e["b"])) or (b & set(e["a"]) and a & set(e["b"]))
+        ]
+        order = ("dangerous", "unsafe", "caution", "info")
+        return sorted(found, key=lambda e: order.index(e["level"]))
+
+    def washout_entry(self, tags: Iterable[str], key: str = "") -> Entry | None:
+        """The washout entry for a substance: one naming its own key first, else the longest match."""
+        tags = set(tags)
+        own = [e for e in self.entries["washout"] if key and key in e["match"]]
+        if own:
+            return own[0]
+        found = [e for e in self.entries["washout"] if tags & set(e["match"])]
+        return max(found, key=lambda e: e["days"], default=None)
+
+    def washout_days(self, substance: Any) -> int:
+        from relief.safety.tags import substance_profile
+
+        profile = substance_profile(substance)
+        entry = self.washout_entry(profile.tags | {profile.key}, profile.key)
+        return int(entry["days"]) if entry is not None else 0
 
     def red_flag(self, symptom: str) -> Entry | None:
         for entry in self.entries["red_flags"]:
@@ -177,10 +232,26 @@ class Knowledge:
                 continue
             if "region" in j and j["region"] != region:
                 continue
-            if "locality" in j and j["locality"].casefold() != loc:
+            if "locality" in j and not _same_place(j["locality"], entry.get("includes", ()), loc):
                 continue
             out.append(entry)
         return out
+
+
+def _place_name(text: str) -> str:
+    words = " ".join(text.casefold().replace(".", "").split())
+    for suffix in (" county", " city", " parish"):
+        if words.endswith(suffix):
+            words = words[: -len(suffix)]
+    return words.removeprefix("city of ").strip()
+
+
+def _same_place(locality: str, includes: Iterable[str], wanted: str) -> bool:
+    """Whether the profile's place is the entry's locality (with or without "County"/"City") or inside it."""
+    if not wanted:
+        return False
+    want = _place_name(wanted)
+    return want == _place_name(locality) or any(want == _place_name(p) for p in includes)
 
 
 def _normalise_region(country: str, region: str | None) -> str | None:
@@ -219,6 +290,16 @@ def _check_references(kind: str, entry: Mapping[str, Any]) -> None:
             raise KnowledgeError(
                 f"interaction {entry['key']} targets unknown property {target['property']!r}"
             )
+        if "substance" in target and target["substance"] not in _catalogue_keys():
+            raise KnowledgeError(
+                f"interaction {entry['key']} targets unknown substance {target['substance']!r}"
+            )
+    if kind in ("drug_interactions", "washout"):
+        names = [*entry.get("a", []), *entry.get("b", []), *entry.get("match", [])]
+        known = set(SUBSTANCE_CLASSES) | set(SUBSTANCE_PROPERTIES) | _catalogue_keys()
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise KnowledgeError(f"{kind} entry {entry['key']} names unknown tag(s) {unknown}")
     if kind == "overuse":
         groups = entry.get("members") or [entry["group"]]
         unknown = [g for g in groups if g not in OVERUSE_GROUPS]
@@ -226,9 +307,22 @@ def _check_references(kind: str, entry: Mapping[str, Any]) -> None:
             raise KnowledgeError(f"overuse entry {entry['key']} names unknown group(s) {unknown}")
 
 
+def _catalogue_keys() -> set[str]:
+    from relief.treatments.catalogue import catalogue_entries
+
+    return {e["key"] for e in catalogue_entries()}
+
+
 def read_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     """Read and validate every knowledge file in ``directory`` (uncached; see load_knowledge)."""
     raw_sources = _read("sources", directory)
+    undated = [
+        key
+        for key, value in raw_sources["entries"].items()
+        if not (value.get("date") or value.get("retrieved"))
+    ]
+    if undated:
+        raise KnowledgeError(f"sources without a date (give date or retrieved): {undated}")
     sources = {
         key: Source(
             key=key,
@@ -237,6 +331,8 @@ def read_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
             locator=value.get("locator"),
             date=value.get("date"),
             certainty=value.get("certainty", "established"),
+            primary=bool(value.get("primary", False)),
+            retrieved=value.get("retrieved"),
         )
         for key, value in raw_sources["entries"].items()
     }

@@ -41,6 +41,15 @@ class DoseView:
     batch_id: str | None
     tz: str
     model: Any = field(repr=False, compare=False, hash=False)
+    # Classes, including those of a combination product's ingredients (co-codamol is also an opioid).
+    classes: frozenset[str] = frozenset()
+    # Whether the substance is in the catalogue, so covered by the interaction knowledge base.
+    known: bool = True
+
+    @property
+    def tags(self) -> frozenset[str]:
+        """Catalogue key, classes and properties: what interaction entries match on."""
+        return self.classes | self.properties | {self.cls} | ({self.substance_key} - {""})
 
     @property
     def is_kratom(self) -> bool:
@@ -77,6 +86,8 @@ class Diary:
     side_effects: list[Any]
     attacks: list[Any]
     alcohol_days: dict[dt.date, Any]
+    # Days a stopped standing medication keeps counting after its last day (washout), by medication id.
+    washout: dict[str, int] = field(default_factory=dict)
 
     @property
     def today(self) -> dt.date:
@@ -94,8 +105,22 @@ class Diary:
     def doses_on_days(self, first: dt.date, last: dt.date) -> list[DoseView]:
         return [d for d in self.doses if first <= d.day <= last]
 
+    def counts_until(self, med: Any) -> dt.date | None:
+        """The last day a standing medication still counts: its stop day plus its washout (None: ongoing)."""
+        if med.stopped_on is None:
+            return None
+        return med.stopped_on + dt.timedelta(days=self.washout.get(str(med.id), 0))
+
+    def counts_on(self, med: Any, day: dt.date) -> bool:
+        """Whether a standing medication counts on a day: taken then, or still within its washout."""
+        until = self.counts_until(med)
+        return med.started_on <= day and (until is None or day <= until)
+
+    def in_washout(self, med: Any, day: dt.date) -> bool:
+        return self.counts_on(med, day) and med.stopped_on is not None and day > med.stopped_on
+
     def medications_active_on(self, day: dt.date) -> list[Any]:
-        return [m for m in self.medications if m.active_on(day)]
+        return [m for m in self.medications if self.counts_on(m, day)]
 
     def headache_days(self, first: dt.date, last: dt.date) -> set[dt.date]:
         """Local days touched by an attack (an open attack counts on its first day)."""
@@ -113,16 +138,19 @@ class Diary:
         return {d.day for d in self.kratom_doses() if first <= d.day <= last}
 
 
-def dose_view(dose: Any, tz: str) -> DoseView:
+def dose_view(dose: Any, tz: str, *, dose_id: str | None = None) -> DoseView:
+    from relief.safety.tags import substance_profile
+
     substance = dose.substance
     product = dose.product
+    profile = substance_profile(substance)
     return DoseView(
-        id=str(dose.id),
+        id=dose_id or str(dose.id),
         substance_id=str(substance.id),
-        substance_key=substance.key or "",
+        substance_key=profile.key or substance.key or "",
         name=substance.name,
         cls=substance.substance_class,
-        properties=frozenset(substance.properties or ()),
+        properties=profile.properties,
         amount=dose.amount,
         unit=dose.unit or "",
         amount_g=dose.amount_g,
@@ -134,6 +162,8 @@ def dose_view(dose: Any, tz: str) -> DoseView:
         batch_id=str(dose.batch_id) if dose.batch_id else None,
         tz=tz,
         model=dose,
+        classes=profile.classes | {substance.substance_class},
+        known=profile.known,
     )
 
 
@@ -167,7 +197,11 @@ def load(user: Any, at: dt.datetime, *, since: dt.datetime, until: dt.datetime |
         user=user, date__gte=local_day(since, tz), alcohol_units__gt=0
     ).order_by("date"):
         alcohol[record.date] = alcohol[record.date] or record
+    from relief.safety.kb import load_knowledge
+
+    kb = load_knowledge()
     return Diary(
+        washout={str(m.id): kb.washout_days(m.substance) for m in medications},
         user=user,
         profile=profile,
         tz=tz,

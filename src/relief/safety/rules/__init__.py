@@ -1,7 +1,17 @@
 """The safety rules. Each module has ``check(diary, kb, cfg, focus) -> list[Alert]``."""
 
-from relief.safety.rules import dose, frequency, interactions, legal, product, red_flags, special
+from relief.safety.rules import (
+    dose,
+    frequency,
+    interactions,
+    legal,
+    pairs,
+    product,
+    red_flags,
+    special,
+    unknown,
+)
 
-RULES = (red_flags, interactions, frequency, dose, product, legal, special)
+RULES = (red_flags, interactions, pairs, unknown, frequency, dose, product, legal, special)
 
 __all__ = ["RULES"]

@@ -43,9 +43,11 @@ def _window(day: dt.date, cfg: SafetyConfig, back: int = 0) -> tuple[dt.date, dt
 def _over(kb: Knowledge, groups: dict[str, dict[dt.date, list[DoseView]]]) -> tuple[list[str], bool, int]:
     """Groups at or over their own threshold; whether the combined total is; the combined day count."""
     over = [g for g, days in groups.items() if len(days) >= kb.overuse(g)["days_per_month"]]
-    members = kb.overuse("multiple_classes")["members"]
-    combined = set().union(*(set(groups[g]) for g in members if g in groups)) if groups else set()
-    return over, len(combined) >= kb.overuse("multiple_classes")["days_per_month"], len(combined)
+    members = [g for g in kb.overuse("multiple_classes")["members"] if g in groups]
+    combined = set().union(*(set(groups[g]) for g in members)) if members else set()
+    # ICHD-3 8.2.6 is about a *combination* of classes: one class alone is judged by its own threshold.
+    several = len(members) >= 2
+    return over, several and len(combined) >= kb.overuse("multiple_classes")["days_per_month"], len(combined)
 
 
 def overuse_alerts(diary: Diary, kb: Knowledge, cfg: SafetyConfig, ref_day: dt.date) -> list[Alert]:

@@ -55,11 +55,16 @@ def kratom_side(anchor: DoseView, dose: DoseView) -> bool:
     return True
 
 
-def entries_for(kb: Knowledge, cls: str, props: frozenset[str]) -> list[Entry]:
-    """The interaction entries to report for kratom with a substance; empty when nothing needs saying."""
-    if cls == "kratom":
-        cls, props = "__none__", frozenset({"seven_oh"}) & props
-    entries = kb.worst_interactions(cls, props)
+def entries_for(
+    kb: Knowledge, cls: str | frozenset[str], props: frozenset[str], substance: str = ""
+) -> list[Entry]:
+    """The interaction entries to report for kratom with a substance; empty when nothing needs saying.
+
+    ``cls`` may be a set of classes: a combination product has its ingredients' classes too."""
+    classes = frozenset({cls}) if isinstance(cls, str) else cls
+    if "kratom" in classes:
+        classes, props, substance = frozenset({"__none__"}), frozenset({"seven_oh"}) & props, ""
+    entries = kb.worst_interactions(classes, props, substance or None)
     if not entries or entries[0]["level"] not in ALERT_LEVELS:
         return []
     return entries
@@ -93,7 +98,7 @@ def anchor_alert(diary: Diary, kb: Knowledge, cfg: SafetyConfig, anchor: DoseVie
         for d in diary.doses_between(anchor.taken_at - window, anchor.taken_at + window)
         if kratom_side(anchor, d)
     ]
-    entries = entries_for(kb, anchor.cls, anchor.properties)
+    entries = entries_for(kb, anchor.classes | {anchor.cls}, anchor.properties, anchor.substance_key)
     if not kratom or not entries:
         return []
     closest = min(kratom, key=lambda d: abs(d.taken_at - anchor.taken_at))
@@ -120,13 +125,23 @@ def alcohol_day_alert(diary: Diary, kb: Knowledge, record: Any) -> list[Alert]:
     return [_alert(entries, f"interaction:{entries[0].key}:{record.id}", "alcohol", when, evidence)]
 
 
-def medication_alert(kb: Knowledge, med: Any, kratom: list[DoseView]) -> list[Alert]:
+def medication_alert(diary: Diary, kb: Knowledge, med: Any, kratom: list[DoseView]) -> list[Alert]:
+    from relief.safety.tags import substance_profile
+
     substance = med.substance
-    entries = entries_for(kb, substance.substance_class, frozenset(substance.properties or ()))
+    profile = substance_profile(substance)
+    entries = entries_for(kb, profile.classes | {substance.substance_class}, profile.properties, profile.key)
     if not kratom or not entries:
         return []
     count = "once" if len(kratom) == 1 else f"{len(kratom)} times"
-    when = f"You take {substance.name} regularly and took kratom {count} while on it."
+    after = [d for d in kratom if diary.in_washout(med, d.day)]
+    if after:
+        when = (
+            f"You stopped {substance.name} on {med.stopped_on}; it still counts until {diary.counts_until(med)}, "
+            f"and you took kratom {count} since."
+        )
+    else:
+        when = f"You take {substance.name} regularly and took kratom {count} while on it."
     evidence = [medication_evidence(med), *(dose_evidence(d) for d in kratom)]
     return [
         _alert(entries, f"interaction:{entries[0].key}:medication:{med.id}", substance.name, when, evidence)
@@ -134,7 +149,7 @@ def medication_alert(kb: Knowledge, med: Any, kratom: list[DoseView]) -> list[Al
 
 
 def _kratom_on_medication(diary: Diary, med: Any, since: dt.datetime, until: dt.datetime) -> list[DoseView]:
-    return [d for d in diary.kratom_doses() if since <= d.taken_at <= until and med.active_on(d.day)]
+    return [d for d in diary.kratom_doses() if since <= d.taken_at <= until and diary.counts_on(med, d.day)]
 
 
 def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[Alert]:
@@ -151,14 +166,14 @@ def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[
                 if record is not None:
                     alerts += alcohol_day_alert(diary, kb, record)
                 for med in diary.medications_active_on(dose.day):
-                    alerts += medication_alert(kb, med, [dose])
+                    alerts += medication_alert(diary, kb, med, [dose])
             for anchor in anchors:
                 alerts += anchor_alert(diary, kb, cfg, anchor)
         for record in focus.day_records:
             alerts += alcohol_day_alert(diary, kb, record)
         for med in focus.medications:
             alerts += medication_alert(
-                kb, med, _kratom_on_medication(diary, med, focus.ref - month, focus.ref)
+                diary, kb, med, _kratom_on_medication(diary, med, focus.ref - month, focus.ref)
             )
         return alerts
     # Whole diary: anchors near the last `recent_days` of kratom, and each standing medication once
@@ -171,5 +186,7 @@ def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[
         if diary.day(recent) <= record.date <= diary.day(focus.ref):
             alerts += alcohol_day_alert(diary, kb, record)
     for med in diary.medications:
-        alerts += medication_alert(kb, med, _kratom_on_medication(diary, med, focus.ref - month, focus.ref))
+        alerts += medication_alert(
+            diary, kb, med, _kratom_on_medication(diary, med, focus.ref - month, focus.ref)
+        )
     return alerts

@@ -176,7 +176,68 @@ def batch_alerts(
                     extra={"seven_oh_share_pct": round(share, 2), "estimated": estimated},
                 )
             )
+    alerts += seven_oh_amount_alerts(diary, kb, batch, report, doses, evidence)
     return alerts
+
+
+def seven_oh_amount_alerts(
+    diary: Diary, kb: Knowledge, batch: Any, report: Any, doses: list[DoseView], evidence: list[Evidence]
+) -> list[Alert]:
+    """Absolute 7-OH: mg per gram of product, and mg in each logged dose, against the DEA and state figures.
+
+    Works without a mitragynine figure, so a 7-OH tablet's certificate is judged on its own terms."""
+    per_g = report.seven_oh_mg_per_g
+    if per_g is None:
+        return []
+    dea = kb.get("product_limits", "dea_7oh_2026")
+    limits = {x["analyte"]: x for x in dea["limits"]}
+    used = [dea]
+    found = []
+    if per_g >= float(limits["seven_oh_mg_per_g"]["max"]):
+        found.append(
+            f"{per_g:g} mg of 7-OH per gram, at or above {limits['seven_oh_mg_per_g']['max']:g} mg/g (0.050 %)"
+        )
+    per_dose = [(d, d.amount_g * per_g) for d in doses if d.amount_g]
+    over_unit = [(d, mg) for d, mg in per_dose if mg > float(limits["seven_oh_mg_per_unit"]["max"])]
+    if over_unit:
+        worst = max(mg for _, mg in over_unit)
+        found.append(
+            f"up to {worst:.1f} mg of 7-OH in a logged dose, above {limits['seven_oh_mg_per_unit']['max']:g} mg per unit"
+        )
+    country, region, _ = place(diary.profile)
+    if country == "US" and region == "FL":
+        florida = kb.get("product_limits", "florida_7oh_2025")
+        cap = float(florida["limits"][0]["max"])
+        if per_g > cap:
+            found.append(f"above Florida's 1 % by weight ({cap:g} mg/g)")
+            used.append(florida)
+    if not found:
+        return []
+    fact = kb.get("facts", "seven_oh_enhanced")
+    return [
+        from_entries(
+            [*used, fact],
+            key=f"product:seven_oh_amount:{report.id}",
+            rule="product",
+            level="unsafe",
+            title="Concentrated 7-OH product",
+            message=(
+                f"The lab report for {batch.product} shows {'; '.join(found)}. These are the figures the DEA's "
+                f"2026 notices use for Schedule I (whether the orders took effect was not confirmed), and they "
+                f"are far above natural leaf. {fact['statement']}"
+            ),
+            actions=(
+                "Treat this product as much stronger than plain leaf and do not combine it with anything that "
+                "makes you drowsy; talk to your pharmacist before using it.",
+                "Check the current law where you live before you buy or carry it.",
+            ),
+            evidence=evidence,
+            extra={
+                "seven_oh_mg_per_g": per_g,
+                "max_mg_per_dose": round(max((mg for _, mg in per_dose), default=0), 2),
+            },
+        )
+    ]
 
 
 def _cap(entry: Any) -> float:

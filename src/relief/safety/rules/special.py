@@ -10,6 +10,22 @@ from relief.safety.kb import Knowledge
 from relief.safety.rules.base import Focus, dose_evidence
 from relief.safety.snapshot import Diary
 
+ADVICE = {
+    "pregnancy": (
+        "Tell your midwife or maternity team that you use kratom, how much and how often; standard drug screens "
+        "miss it, so they only know if you tell them.",
+        "Do not stop suddenly on your own after regular use; withdrawal can also harm the pregnancy, so plan any "
+        "change with them.",
+        "Make sure the baby's team knows after the birth: newborn withdrawal can start days later, with shaking, "
+        "irritability, high-pitched crying, poor feeding, vomiting or sneezing.",
+    ),
+    "breastfeeding": (
+        "Talk to your midwife, health visitor or clinician about kratom while you breastfeed.",
+        "Watch the baby for unusual sleepiness, difficulty waking, poor feeding, floppiness or slow or noisy "
+        "breathing; call your local emergency number if the baby is hard to wake or breathing slowly.",
+    ),
+}
+
 
 def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[Alert]:
     profile = diary.profile
@@ -34,10 +50,7 @@ def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[
                 level="unsafe",
                 title=f"Kratom during {word}",
                 message=f"Your profile says you are {flag}. {fact['statement']}",
-                actions=(
-                    "Talk to your midwife, obstetrician or clinician about kratom soon; do not stop suddenly on "
-                    "your own after regular use, because withdrawal can also be a risk.",
-                ),
+                actions=ADVICE[word],
                 evidence=[*(dose_evidence(d) for d in doses), you],
             )
         )
