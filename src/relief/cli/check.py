@@ -54,6 +54,13 @@ def _as_text(data: dict[str, Any]) -> None:
     "--at", "at_text", default=None, help="Check as of this time instead of now (e.g. '2026-11-01 20:00')."
 )
 @click.option(
+    "--dose",
+    "dose_text",
+    default=None,
+    metavar="'NAME [AMOUNT UNIT]'",
+    help="Check a dose before you take it (nothing is saved), e.g. --dose 'sumatriptan 50 mg'.",
+)
+@click.option(
     "--acknowledge",
     "ack_keys",
     multiple=True,
@@ -61,7 +68,7 @@ def _as_text(data: dict[str, Any]) -> None:
     help="Record that you have read the alert with this key (repeatable).",
 )
 @reports_errors
-def check(as_json: bool, at_text: str | None, ack_keys: tuple[str, ...]) -> None:
+def check(as_json: bool, at_text: str | None, dose_text: str | None, ack_keys: tuple[str, ...]) -> None:
     """Print every active safety alert: interactions, frequency, overuse, dose, red flags, products,
     legal notices and special situations, each with its evidence and dated sources.
 
@@ -71,6 +78,8 @@ def check(as_json: bool, at_text: str | None, ack_keys: tuple[str, ...]) -> None
     Examples:
       relief check
       relief check --json
+      relief check --dose "sumatriptan 50 mg"
+      relief check --dose "kratom 3 g" --at "2026-11-30 21:00"
       relief check --acknowledge interaction:kratom+benzodiazepine:<id>:<id>
     """
     from relief.accounts.services import time_zone_of
@@ -79,6 +88,9 @@ def check(as_json: bool, at_text: str | None, ack_keys: tuple[str, ...]) -> None
 
     user = current_user()
     at = parse_when(at_text, time_zone_of(user)) if at_text else None
+    if dose_text is not None:
+        _check_dose(user, dose_text, at, as_json)
+        return
     try:
         alerts = acknowledge_keys(user, list(ack_keys), at) if ack_keys else check_diary(user, at)
     except UnknownAlertError as exc:
@@ -88,6 +100,31 @@ def check(as_json: bool, at_text: str | None, ack_keys: tuple[str, ...]) -> None
         echo_json(data)
     else:
         _as_text(data)
+
+
+def _check_dose(user: Any, text: str, at: Any, as_json: bool) -> None:
+    """The alerts a dose would raise, before it is taken; nothing is saved."""
+    from django.utils import timezone
+
+    from relief.safety.engine import report
+    from relief.safety.preview import parse_dose_text, preview_dose
+    from relief.treatments.services import require_substance
+
+    name, amount, unit = parse_dose_text(text)
+    substance = require_substance(user, name)
+    when = at or timezone.now()
+    data = {**report(preview_dose(user, substance, taken_at=when, amount=amount, unit=unit)), "saved": False}
+    if as_json:
+        echo_json({**data, "substance": substance.name, "taken_at": when.isoformat()})
+        return
+    amount_text = f" {amount:g} {unit}" if amount is not None else ""
+    click.echo(f"Before you take {substance.name}{amount_text} (nothing has been saved):")
+    if not data["alerts"]:
+        click.echo("No alert would fire for this dose at this time.")
+        click.echo("")
+        click.echo(_wrap(data["notice"], ""))
+        return
+    _as_text(data)
 
 
 COMMANDS = [check]

@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 SESSION_KEY = "relief_alerts"
+SEEN_KEY = "relief_seen_notes"
+SEEN_LIMIT = 200
 DANGEROUS_LEVELS = {"danger", "dangerous", "critical", "severe", "urgent", "red", "high", "emergency"}
 FIELDS = ("id", "code", "key", "rule", "level", "title", "message", "action", "sources", "acknowledge")
 
@@ -68,7 +70,30 @@ def remember(request: HttpRequest, alerts: Iterable[Any]) -> None:
 
 
 def take(request: HttpRequest) -> list[dict[str, Any]]:
-    return request.session.pop(SESSION_KEY, []) if hasattr(request, "session") else []
+    found = request.session.pop(SESSION_KEY, []) if hasattr(request, "session") else []
+    return mark_seen(request, found)
+
+
+def _family(alert: dict[str, Any]) -> str:
+    """What makes two notes "the same" for the reader: the same rule saying the same thing."""
+    return f"{alert.get('rule', '')}|{alert.get('title', '')}"
+
+
+def mark_seen(request: HttpRequest, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mark notes this browser session has already shown (``seen``), so a page can fold them into one
+    line; dangerous alerts are never marked and always shown in full. New notes are remembered."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return found
+    known = list(session.get(SEEN_KEY, []))
+    out = []
+    for alert in found:
+        family = _family(alert)
+        out.append({**alert, "seen": not alert.get("dangerous") and family in known})
+        if not alert.get("dangerous") and family not in known:
+            known.append(family)
+    session[SEEN_KEY] = known[-SEEN_LIMIT:]
+    return out
 
 
 def acknowledge_url() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from relief.core.alerts import alert_dicts
 from relief.core.decorators import journal_view
@@ -33,6 +33,34 @@ def index(request: AuthedRequest) -> HttpResponse:
         "interactions": _interaction_rows(),
     }
     return render(request, "safety/index.html", context)
+
+
+@require_POST
+@journal_view
+def preview(request: AuthedRequest) -> HttpResponse:
+    """htmx: the alerts the dose being filled in would raise if saved now (nothing is saved)."""
+    from relief.safety.preview import preview_dose
+    from relief.treatments.forms import DoseForm
+
+    form = DoseForm(request.POST, user=request.user)
+    form.is_valid()  # a half-filled form still previews whatever is valid so far
+    data = form.cleaned_data
+    substance = data.get("substance")
+    alerts = []
+    if substance is not None:
+        found = preview_dose(
+            request.user,
+            substance,
+            taken_at=data.get("taken_at"),
+            amount=data.get("amount"),
+            unit=data.get("unit") or "",
+            route=data.get("route") or "",
+            reason=data.get("reason") or "",
+            product=data.get("product"),
+            batch=data.get("batch"),
+        )
+        alerts = alert_dicts(found)
+    return render(request, "safety/_preview.html", {"alerts": alerts, "substance": substance})
 
 
 def _interaction_rows() -> list[dict[str, object]]:

@@ -40,7 +40,7 @@ def panel_context(request: AuthedRequest, attack: Attack, found: Sequence[Any] =
         "doses": attack.doses.select_related("substance").order_by("taken_at"),
         "scale": range(11),
         "minutes": int((timezone.now() - attack.started_at).total_seconds() // 60),
-        "alerts": alert_tools.alert_dicts(found),
+        "alerts": alert_tools.mark_seen(request, alert_tools.alert_dicts(found)),
     }
 
 

@@ -1,0 +1,222 @@
+"""The warning before the dose: what would fire for a dose not yet saved, in the engine, the dose form,
+attack mode, the API and the CLI; and the alert after saving carries the safety page's full text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from django.urls import reverse
+
+from relief.cli import cli
+from relief.safety.engine import check_entry
+from relief.safety.preview import PREVIEW_ID, parse_dose_text, preview_dose
+from relief.treatments.models import Dose
+from tests.access.people import api_client, logged_in
+from tests.factories import ago, make_attack, make_dose, make_medication, make_product, make_user, substance
+
+pytestmark = pytest.mark.django_db
+
+
+def interaction_levels(alerts):
+    return {a.level for a in alerts if a.rule == "interaction"}
+
+
+def test_a_triptan_on_a_standing_maoi_is_warned_before_anything_is_saved():
+    user = make_user()
+    make_medication(user, "phenelzine")
+
+    alerts = preview_dose(user, substance("sumatriptan"), amount=50, unit="mg")
+
+    (alert,) = [a for a in alerts if a.rule == "interaction"]
+    assert alert.level == "dangerous" and alert.title.startswith("Do not combine: Sumatriptan and Phenelzine")
+    assert PREVIEW_ID in alert.entry_ids
+    assert Dose.objects.filter(user=user).count() == 0
+
+
+def test_the_preview_and_the_saved_dose_raise_the_same_alerts():
+    user = make_user()
+    make_dose(user, "oxycodone", amount=5, unit="mg", taken_at=ago(hours=3))
+    before = preview_dose(user, substance("alprazolam"), amount=0.5, unit="mg", taken_at=ago(minutes=5))
+    saved = make_dose(user, "alprazolam", amount=0.5, unit="mg", taken_at=ago(minutes=5))
+    after = check_entry(saved)
+    assert [(a.rule, a.level, a.title) for a in before] == [(a.rule, a.level, a.title) for a in after]
+
+
+def test_a_dose_far_from_the_other_is_quiet_in_the_preview():
+    user = make_user()
+    make_dose(user, "sumatriptan", amount=50, unit="mg", taken_at=ago(hours=30))
+    assert interaction_levels(preview_dose(user, substance("rizatriptan"), amount=10, unit="mg")) == set()
+    assert interaction_levels(
+        preview_dose(user, substance("rizatriptan"), amount=10, unit="mg", taken_at=ago(hours=20))
+    ) == {"dangerous"}
+
+
+def test_dose_text_is_read_as_name_amount_and_unit():
+    assert parse_dose_text("sumatriptan 50 mg") == ("sumatriptan", 50.0, "mg")
+    assert parse_dose_text("kratom 3g") == ("kratom", 3.0, "g")
+    assert parse_dose_text("St John's wort") == ("St John's wort", None, "")
+
+
+# ---- API -----------------------------------------------------------------------------------------
+
+
+def check(client, body):
+    return client.post("/api/doses/check", data=json.dumps(body), content_type="application/json")
+
+
+def test_the_api_checks_a_dose_by_name_and_saves_nothing():
+    owner = make_user()
+    make_dose(owner, "oxycodone", amount=5, unit="mg", taken_at=ago(hours=2))
+
+    response = check(api_client(owner), {"substance": "Xanax", "amount": 0.5, "unit": "mg"})
+
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["saved"] is False and data["notice"]
+    (alert,) = [a for a in data["alerts"] if a["rule"] == "interaction"]
+    assert alert["level"] == "dangerous" and alert["needs_acknowledgement"]
+    assert any("naloxone" in action for action in alert["actions"])
+    assert Dose.objects.filter(user=owner).count() == 1
+
+
+def test_the_api_refuses_another_persons_substance_and_an_empty_request():
+    owner, stranger = make_user(), make_user()
+    from relief.treatments.models import Substance
+
+    theirs = Substance.objects.create(user=stranger, name="Secret tincture", substance_class="other")
+    assert check(api_client(owner), {"substance_id": str(theirs.id)}).status_code == 404
+    assert check(api_client(owner), {}).status_code == 422
+
+
+def test_the_dose_check_is_documented_in_openapi():
+    owner = make_user()
+    schema = api_client(owner).get("/api/openapi.json").json()
+    operation = schema["paths"]["/api/doses/check"]["post"]
+    assert "Nothing is saved" in operation["description"]
+
+
+# ---- CLI -----------------------------------------------------------------------------------------
+
+
+def test_relief_check_dose_prints_the_warning_before_the_dose():
+    user = make_user("precheck")
+    make_medication(user, "phenelzine")
+    result = CliRunner().invoke(
+        cli, ["--user", "precheck", "check", "--dose", "sumatriptan 50 mg"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "Before you take Sumatriptan 50 mg (nothing has been saved)" in result.output
+    assert "[DANGEROUS] Do not combine: Sumatriptan and Phenelzine" in result.output
+    assert Dose.objects.filter(user=user).count() == 0
+
+
+def test_relief_check_dose_at_a_time_and_as_json():
+    user = make_user("prejson", time_zone="UTC")
+    make_dose(user, "sumatriptan", amount=50, unit="mg", taken_at=ago(hours=40))
+    at = (ago(hours=30)).strftime("%Y-%m-%d %H:%M")
+    result = CliRunner().invoke(
+        cli,
+        ["--user", "prejson", "check", "--dose", "rizatriptan 10 mg", "--at", at, "--json"],
+        catch_exceptions=False,
+    )
+    data = json.loads(result.stdout)
+    assert data["saved"] is False and data["substance"] == "Rizatriptan"
+    assert [a["level"] for a in data["alerts"] if a["rule"] == "interaction"] == ["dangerous"]
+
+
+def test_an_unknown_name_is_a_clear_error():
+    make_user("unknownname")
+    result = CliRunner().invoke(cli, ["--user", "unknownname", "check", "--dose", "zzzx 5 mg"])
+    assert result.exit_code == 1 and "is not in the catalogue" in result.output
+
+
+# ---- web -----------------------------------------------------------------------------------------
+
+
+def test_the_dose_form_asks_for_a_preview_and_the_preview_shows_the_warning():
+    owner = make_user()
+    make_medication(owner, "phenelzine")
+    client = logged_in(owner)
+    form = client.get(reverse("treatments:dose_new")).content.decode()
+    assert reverse("safety:preview") in form and 'hx-include="#dose-form"' in form
+
+    page = client.post(
+        reverse("safety:preview"),
+        {"substance": substance("sumatriptan").pk, "amount": "50", "unit": "mg"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    assert "Before you take Sumatriptan" in page and "Do not combine: Sumatriptan and Phenelzine" in page
+    assert "Nothing has been saved yet" in page
+    assert Dose.objects.filter(user=owner).count() == 0
+
+
+def test_the_preview_is_quiet_without_a_substance_and_needs_a_login():
+    owner = make_user()
+    assert "Before you take" not in logged_in(owner).post(reverse("safety:preview"), {}).content.decode()
+    from django.test import Client
+
+    assert Client().post(reverse("safety:preview"), {}).status_code in (302, 403)
+
+
+def test_another_persons_product_is_not_used_in_the_preview():
+    owner, stranger = make_user(), make_user()
+    theirs = make_product(stranger)
+    page = logged_in(owner).post(
+        reverse("safety:preview"), {"substance": substance("kratom").pk, "product": theirs.pk}
+    )
+    assert page.status_code == 200 and theirs.name not in page.content.decode()
+
+
+def test_attack_mode_warns_before_the_one_tap_usual_dose():
+    owner = make_user()
+    make_medication(owner, "phenelzine")
+    for hours in (200, 150, 100):
+        make_dose(owner, "sumatriptan", amount=50, unit="mg", taken_at=ago(hours=hours))
+    attack = make_attack(owner, started_at=ago(minutes=30))
+    page = logged_in(owner).get(reverse("diary:attack", args=[attack.pk])).content.decode()
+    assert "Before Sumatriptan" in page and "Do not combine: Sumatriptan and Phenelzine" in page
+
+
+def test_the_alert_after_saving_carries_the_full_text_with_the_emergency_advice():
+    owner = make_user()
+    make_dose(owner, "oxycodone", amount=5, unit="mg", taken_at=ago(hours=2))
+    client = logged_in(owner)
+    response = client.post(
+        reverse("treatments:dose_new"),
+        {
+            "substance": substance("alprazolam").pk,
+            "amount": "0.5",
+            "unit": "mg",
+            "taken_at": ago(minutes=1).strftime("%Y-%m-%dT%H:%M"),
+            "reason": "other",
+            "route": "oral",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Dangerous combination (boxed warning): Oxycodone and Alprazolam" in page
+    assert "Call your local emergency number" in page and "naloxone" in page
+    assert "I understand" in page and "Based on:" in page
+
+
+def test_a_note_already_seen_is_folded_into_one_line_but_a_dangerous_alert_never_is():
+    owner = make_user(country="US", region="US-AL")
+    client = logged_in(owner)
+    for minutes in (60, 30):
+        page = client.post(
+            reverse("treatments:dose_new"),
+            {
+                "substance": substance("kratom").pk,
+                "amount": "2",
+                "unit": "g",
+                "taken_at": ago(minutes=minutes).strftime("%Y-%m-%dT%H:%M"),
+                "reason": "other",
+                "route": "oral",
+            },
+            follow=True,
+        ).content.decode()
+    assert "you have already seen" in page
+    assert "Legal notice: Alabama bans kratom" in page.split("you have already seen")[1]
