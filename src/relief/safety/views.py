@@ -31,6 +31,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "count": len(alerts),
         "disclaimer": DISCLAIMER,
         "interactions": _interaction_rows(),
+        "pairs": _pair_rows(),
     }
     return render(request, "safety/index.html", context)
 
@@ -86,3 +87,28 @@ def _interaction_rows() -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+def _side(tags: list[str]) -> str:
+    from relief.treatments.catalogue import catalogue_entries
+    from relief.treatments.classes import SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
+
+    names = {e["key"]: e["name"] for e in catalogue_entries()}
+    return ", ".join(SUBSTANCE_CLASSES.get(t) or SUBSTANCE_PROPERTIES.get(t) or names.get(t, t) for t in tags)
+
+
+def _pair_rows() -> list[dict[str, object]]:
+    """Every other pair the engine checks (drug_interactions.yaml), for the reference table."""
+    return [
+        {
+            "a": _side(entry["a"]),
+            "b": _side(entry["b"]),
+            "level": entry["level"],
+            "label": (entry.get("label") or "").replace("_", " "),
+            "mechanism": entry["mechanism"],
+            "certainty": entry.certainty,
+            "as_of": entry.as_of,
+            "sources": entry.sources,
+        }
+        for entry in load_knowledge().of("drug_interactions")
+    ]
