@@ -154,14 +154,17 @@ def pair_alert(
     )
     level = entries[0]["level"]
     label = entries[0].get("label")
+    from relief.safety.preview import PREVIEW_ID
+
+    verb = "Taking" if PREVIEW_ID in (one.id, other.id) else "You took"
     if first.dose is not None and second.dose is not None:
         when = (
-            f"You took {_describe(diary, first, day)} and {_describe(diary, second, day)}, "
+            f"{verb} {_describe(diary, first, day)} and {_describe(diary, second, day)}, "
             f"{_gap(first.dose.taken_at, second.dose.taken_at)} apart."
         )
     elif first.dose is not None or second.dose is not None:
         dose_side, med_side = (first, second) if first.dose is not None else (second, first)
-        when = f"You took {_describe(diary, dose_side, day)} while on {_describe(diary, med_side, day)}."
+        when = f"{verb} {_describe(diary, dose_side, day)} while on {_describe(diary, med_side, day)}."
     else:
         when = f"Your standing medications include {_describe(diary, first, day)} and {_describe(diary, second, day)}."
     parts = _through_components(first, entries) + _through_components(second, entries)
