@@ -220,3 +220,18 @@ def test_a_note_already_seen_is_folded_into_one_line_but_a_dangerous_alert_never
         ).content.decode()
     assert "you have already seen" in page
     assert "Legal notice: Alabama bans kratom" in page.split("you have already seen")[1]
+
+
+def test_a_reader_with_a_share_previews_only_against_their_own_diary():
+    from tests.access.people import share_with
+
+    owner, reader = make_user(), make_user()
+    make_medication(owner, "phenelzine")
+    share_with(owner, reader)
+    page = logged_in(reader).post(
+        reverse("safety:preview"), {"substance": substance("sumatriptan").pk, "amount": "50", "unit": "mg"}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Phenelzine" not in text and "No safety note for Sumatriptan" in text
+    assert Dose.objects.count() == 0
