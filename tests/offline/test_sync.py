@@ -240,3 +240,26 @@ def test_a_side_effect_logged_offline_gets_the_time_of_the_tap():
 
     assert result["status"] == "saved", result
     assert SideEffect.objects.get(user=sam).occurred_at == tapped
+
+
+def test_two_sends_of_one_write_at_the_same_moment_save_it_once(monkeypatch):
+    from relief.offline import services
+
+    sam = make_user("sam")
+    attack = make_attack(sam, started_at=ago(hours=1))
+    same = write("pain", {"attack": str(attack.pk), "nrs": 6})
+    # Background Sync sent the same write and committed it just after our check found nothing.
+    SyncedWrite.objects.create(user=sam, client_id=same["client_id"], kind="pain", entry_id="theirs")
+    real, calls = services.applied, []
+
+    def first_look_misses_it(user, client_id):
+        calls.append(client_id)
+        return None if len(calls) == 1 else real(user, client_id)
+
+    monkeypatch.setattr(services, "applied", first_look_misses_it)
+
+    result = services.apply_write(sam, same)
+
+    assert (result.status, result.entry_id) == ("already", "theirs")
+    assert len(calls) == 2
+    assert not PainSample.objects.filter(attack=attack).exists()  # ours was rolled back

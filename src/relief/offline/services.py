@@ -308,6 +308,11 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def applied(user: User, client_id: uuid.UUID) -> SyncedWrite | None:
+    """The record of a write applied before, if any."""
+    return SyncedWrite.objects.filter(user=user, client_id=client_id).first()
+
+
 def apply_write(user: User, write: Any) -> WriteResult:
     """Apply one queued write once; a write applied before is answered as done and changes nothing."""
     if not isinstance(write, dict):
@@ -318,7 +323,7 @@ def apply_write(user: User, write: Any) -> WriteResult:
         client_id = _uuid(client_text, "client_id")
     except ValidationError as exc:
         return _refusal(client_text, kind, exc)
-    done = SyncedWrite.objects.filter(user=user, client_id=client_id).first()
+    done = applied(user, client_id)
     if done is not None:
         return WriteResult(
             client_text, "already", kind=done.kind, entry_id=done.entry_id, next_url=done.next_url
@@ -340,7 +345,7 @@ def apply_write(user: User, write: Any) -> WriteResult:
         return _refusal(client_text, kind, exc)
     except IntegrityError:
         # The same write arrived twice at once (the page and Background Sync): the other one saved it.
-        done = SyncedWrite.objects.filter(user=user, client_id=client_id).first()
+        done = applied(user, client_id)
         if done is None:
             raise
         return WriteResult(client_text, "already", kind=kind, entry_id=done.entry_id, next_url=done.next_url)
