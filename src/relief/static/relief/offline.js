@@ -416,6 +416,8 @@
   function onHtmxFailure(event) {
     var detail = event.detail || {};
     var status = detail.xhr ? detail.xhr.status : 0;
+    var verb = detail.requestConfig && detail.requestConfig.verb;
+    if (verb && String(verb).toLowerCase() !== "post") { return; }  // a preview or a refresh, not a write
     if (event.type === "htmx:responseError" && status < 500) { return; }
     var form = detail.elt && (detail.elt.tagName === "FORM" ? detail.elt : detail.elt.closest("form"));
     if (form && form._reliefWrite) {
@@ -486,6 +488,12 @@
   document.addEventListener("submit", onSubmit, true);
   document.addEventListener("htmx:sendError", onHtmxFailure);
   document.addEventListener("htmx:responseError", onHtmxFailure);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail || {};
+    var elt = detail.elt;
+    var form = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
+    if (form && detail.successful) { form._reliefWrite = null; }  // the server has it: never queue it again
+  });
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("hashchange", fillForFix);  // "Fix it" on the form's own page
   window.addEventListener("offline", function () { render(); });
