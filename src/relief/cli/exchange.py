@@ -61,49 +61,77 @@ def export(fmt, output) -> None:
 @click.option(
     "--format",
     "fmt",
-    default="json",
+    default="auto",
     show_default=True,
-    help="json (this app), or another app's export: flaredown, flaredown-research, bearable, headi, "
-    "migraine-navigator, psychonautwiki, generic.",
+    help="auto (recognise the file), json (this app), or another app's export: migraine-buddy, flaredown, "
+    "flaredown-research, bearable, headi, migraine-navigator, psychonautwiki, generic.",
 )
 @click.option(
     "--mapping",
     default=None,
-    help="Column mapping for --format generic, e.g. 'date=Date,medication=Medication'.",
+    help="Column mapping for --format generic, e.g. 'date=Date,medication=Medication' or "
+    "'day=dos,day1=2024-03-01,factors=medication;airq' (docs/importers.md).",
 )
-@click.option("--dry-run", is_flag=True, help="Check everything and report, but save nothing.")
-def import_(file, fmt, mapping, dry_run) -> None:
+@click.option("--person", default=None, help="In a file with several people's rows: import this person's.")
+@click.option("--dry-run", is_flag=True, help="Check everything and show what would be saved, but save nothing.")
+def import_(file, fmt, mapping, person, dry_run) -> None:
     """Import a file: all of it, or nothing (every problem is reported with where it is).
+
+    The format is recognised from the content unless --format names it.  Entries
+    imported before (the same file twice, or an overlapping later export) are
+    skipped, never saved twice.
 
     \b
     Examples:
       relief import journal.json --dry-run
-      relief import journal.json
-      relief import bearable-export.csv --format bearable
+      relief import MigraineBuddy.csv
+      relief import diary.csv --mapping 'day1=2024-01-01,factors=medication' --person P07 --dry-run
     """
+    from tqdm import tqdm
+
+    from relief.exchange.importers import FORMATS, ImportFormatError, run_import
+    from relief.exchange.importers.detect import ALL_FORMATS, detect
+
+    known = {"auto", *ALL_FORMATS, *FORMATS}
+    if fmt not in known:
+        raise click.UsageError(f"unknown --format {fmt!r}; use one of {', '.join(sorted(known))}")
+    user = current_user()
+    detected = ""
+    if fmt == "auto":
+        try:
+            found = detect(file.read_bytes())
+        except ImportFormatError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        fmt, detected = found.fmt, found.reason
+        click.echo(f"recognised {file.name} as {detected} (--format {fmt})", err=True)
+    if fmt == "json":
+        _import_json(user, file, dry_run)
+        return
+    with tqdm(unit="entry", disable=not sys.stderr.isatty(), file=sys.stderr, desc="importing") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            report = run_import(
+                user, file, fmt, mapping=mapping, dry_run=dry_run, progress=progress, person=person
+            )
+        except ImportFormatError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+    report.detected = detected
+    echo_json(report.as_dict())
+    if not report.ok:
+        sys.exit(1)
+
+
+def _import_json(user, file: Path, dry_run: bool) -> None:
     from tqdm import tqdm
 
     from relief.exchange.jsonformat import ImportFailed, import_document, parse_text
 
-    user = current_user()
-    if fmt != "json":
-        from relief.exchange.importers import ImportFormatError, run_import
-
-        with tqdm(unit="entry", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
-            try:
-                report = run_import(user, file, fmt, mapping=mapping, dry_run=dry_run, progress=progress)
-            except ImportFormatError as exc:
-                click.echo(str(exc), err=True)
-                sys.exit(1)
-        echo_json(report.as_dict())
-        if not report.ok:
-            sys.exit(1)
-        return
     try:
         doc = parse_text(file.read_text(encoding="utf-8"))
         total = sum(len(v) for v in doc.values() if isinstance(v, list)) if isinstance(doc, dict) else 0

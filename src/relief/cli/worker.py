@@ -22,9 +22,10 @@ def worker(workers: int, no_periodic: bool) -> None:
 
     from relief.cli import ensure_migrated
     from relief.core.tasks import describe_queue, huey
+    from relief.exchange import tasks as import_tasks  # registers the background import
     from relief.push import tasks as push_tasks  # registers the push reminders on the same queue
 
-    del push_tasks
+    del push_tasks, import_tasks
 
     ensure_migrated()
     click.echo(f"relief worker: queue {describe_queue()}, {workers} threads", err=True)

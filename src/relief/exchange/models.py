@@ -1,4 +1,4 @@
-"""Models of the exchange app: uploads waiting for confirmation, and cached weather."""
+"""Models of the exchange app: uploads waiting for confirmation, what was imported, and cached weather."""
 
 from __future__ import annotations
 
@@ -15,12 +15,38 @@ class PendingImport(OwnedModel):
     filename = models.CharField(max_length=200, blank=True)
     content = models.TextField(help_text="The uploaded file as text (UTF-8)")
     mapping = models.JSONField(default=dict, blank=True)
+    person = models.CharField(max_length=100, blank=True, help_text="Whose rows of a multi-person file")
+    # A big file is saved by the background worker; the page polls these.
+    status = models.CharField(max_length=10, default="waiting", help_text="waiting, queued, running, done, failed")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True, help_text="The import report once finished")
 
     class Meta:
         ordering = ["-created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.format} import of {self.filename or 'an upload'}"
+
+
+class ImportedEntry(OwnedModel):
+    """One entry an import created, by a key that is stable across exports of the same source entry.
+
+    Importing the same file again (or a later export that repeats older entries) skips entries
+    whose key is here and whose object still exists; delete the entry and it can be imported again.
+    """
+
+    key = models.CharField(max_length=200, help_text="Format and the source's own identity of the entry")
+    model = models.CharField(max_length=60, help_text="app_label.Model of what was created")
+    object_id = models.UUIDField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="File name it came from")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_imported_entry_per_key")]
+
+    def __str__(self) -> str:
+        return f"imported {self.key}"
 
 
 class WeatherDay(UUIDModel):

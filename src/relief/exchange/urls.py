@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("import/", views.import_upload, name="import"),
     path("import/<str:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<str:pk>/status/", views.import_status, name="import_status"),
     path("export/fhir/", views.export_fhir, name="export_fhir"),
     path("export/csv/", views.export_csv_zip, name="export_csv"),
     path("report/", views.report_home, name="report_home"),

@@ -22,11 +22,14 @@ from relief.core.access import get_owned_or_404, read_view
 from relief.core.decorators import journal_view
 from relief.core.types import AuthedRequest
 from relief.core.web import period_from_query
-from relief.exchange.importers import FORMATS, ImportFormatError, import_text
-from relief.exchange.importers.base import read_text
+from relief.exchange import tasks as import_tasks
+from relief.exchange.importers import FORMATS, ImportFormatError
+from relief.exchange.importers.detect import ALL_FORMATS
 from relief.exchange.models import PendingImport
+from relief.exchange.services import confirm_pending, keep_pending, preview
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+CHOICES: dict[str, str] = {"auto": "Recognise it from the file", **ALL_FORMATS, **FORMATS}
 
 
 @journal_view
@@ -34,20 +37,25 @@ def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "exchange/index.html", {"formats": FORMATS})
 
 
+def _import_context(request: AuthedRequest) -> dict[str, Any]:
+    return {
+        "formats": CHOICES,
+        "chosen": request.POST.get("format", "auto"),
+        "mapping": request.POST.get("mapping", ""),
+        "person": request.POST.get("person", ""),
+    }
+
+
 @journal_view
 def import_upload(request: AuthedRequest) -> HttpResponse:
     """GET shows the form; POST checks the file (a dry run) and shows what would be saved."""
-    context: dict[str, Any] = {
-        "formats": FORMATS,
-        "chosen": request.POST.get("format", ""),
-        "mapping": request.POST.get("mapping", ""),
-    }
+    context = _import_context(request)
     if request.method != "POST":
         return render(request, "exchange/import.html", context)
     upload = request.FILES.get("file")
-    fmt = request.POST.get("format", "")
-    if upload is None or fmt not in FORMATS:
-        context["error"] = "Choose a file and the app it comes from."
+    fmt = request.POST.get("format", "auto") or "auto"
+    if upload is None or fmt not in CHOICES:
+        context["error"] = "Choose a file (and, if it is not recognised, the app it comes from)."
         return render(request, "exchange/import.html", context, status=400)
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
         context["error"] = (
@@ -56,53 +64,86 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         return render(request, "exchange/import.html", context, status=400)
     data = upload.read()
     mapping = request.POST.get("mapping", "").strip() or None
+    person = request.POST.get("person", "").strip() or None
+    name = upload.name or "upload"
     try:
-        report = import_text(
-            request.user, data, fmt, source=upload.name or "upload", mapping=mapping, dry_run=True
-        )
+        fmt, report = preview(request.user, data, fmt, source=name, mapping=mapping, person=person)
     except (ImportFormatError, UnicodeDecodeError) as exc:
         context["error"] = str(exc)
         return render(request, "exchange/import.html", context, status=400)
-    pending = None
-    if report.ok:
-        PendingImport.objects.filter(user=request.user).delete()  # one upload waits at a time
-        pending = PendingImport.objects.create(
-            user=request.user,
-            format=fmt,
-            filename=(upload.name or "upload")[:200],
-            content=read_text(data),  # the same decoding the preview used
-            mapping={"text": mapping} if mapping else {},
-        )
-    context.update({"report": report, "pending": pending, "preview": report.planned[:200]})
+    pending = keep_pending(request.user, fmt, name, data, mapping, person, report) if report.ok else None
+    context.update(
+        {
+            "report": report,
+            "pending": pending,
+            "preview": report.planned[:200],
+            "format_label": CHOICES.get(fmt, fmt),
+            "background": len(report.planned) > import_tasks.BACKGROUND_ENTRIES,
+        }
+    )
     return render(request, "exchange/import.html", context)
 
 
 @journal_view
 @require_POST
 def import_confirm(request: AuthedRequest, pk: str) -> HttpResponse:
-    """Save a previewed import, all of it or nothing."""
+    """Save a previewed import, all of it or nothing; a big file goes to the background worker."""
     pending = get_owned_or_404(PendingImport, request.user, pk)
-    mapping = pending.mapping.get("text") if pending.mapping else None
-    try:
-        report = import_text(
-            request.user, pending.content, pending.format, source=pending.filename, mapping=mapping
-        )
-    except ImportFormatError as exc:
-        report = None
-        error = str(exc)
-    else:
-        error = ""
+    if pending.status in ("queued", "running", "done", "failed"):
+        return _progress_page(request, pending)
+    if pending.total > import_tasks.BACKGROUND_ENTRIES:
+        PendingImport.objects.filter(pk=pending.pk).update(status="queued")
+        pending.status = "queued"
+        try:
+            import_tasks.import_pending_task(str(pending.pk))
+        except Exception:
+            PendingImport.objects.filter(pk=pending.pk).update(status="waiting")
+            context = {**_import_context(request), "error": "The background worker cannot be reached; nothing was saved. Try again, or use `relief import`."}
+            return render(request, "exchange/import.html", context, status=503)
+        return _progress_page(request, pending)
+    result = confirm_pending(pending)
     pending.delete()
-    if report is not None and report.saved:
-        counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(report.created.items()))
-        messages.success(request, f"Imported {pending.filename}: {counts}.")
+    if result.get("saved"):
+        messages.success(request, f"Imported {pending.filename}: {_counts(result)}.")
         if request.htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = reverse("today")
             return response
         return HttpResponseRedirect(reverse("today"))
-    context = {"formats": FORMATS, "report": report, "error": error or "Nothing was saved."}
+    context = {**_import_context(request), "result": result, "error": result.get("error") or "Nothing was saved."}
     return render(request, "exchange/import.html", context, status=400)
+
+
+def _counts(result: dict[str, Any]) -> str:
+    created = result.get("created") or {}
+    return ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(created.items())) or "nothing new"
+
+
+def _progress_page(request: AuthedRequest, pending: PendingImport) -> HttpResponse:
+    template = "exchange/_import_progress.html" if request.htmx else "exchange/import_progress.html"
+    return render(request, template, _progress_context(pending))
+
+
+def _progress_context(pending: PendingImport) -> dict[str, Any]:
+    done, total = import_tasks.read_progress(pending.pk) or (pending.done, pending.total)
+    if pending.status == "done":
+        done = total = pending.total
+    return {
+        "pending": pending,
+        "done": done,
+        "total": total or pending.total,
+        "percent": round(100 * done / total) if total else 0,
+        "result": pending.result,
+        "counts": _counts(pending.result) if pending.result else "",
+    }
+
+
+@journal_view
+@require_GET
+def import_status(request: AuthedRequest, pk: str) -> HttpResponse:
+    """The progress of a background import; the page polls it until it is done."""
+    pending = get_owned_or_404(PendingImport, request.user, pk)
+    return _progress_page(request, pending)
 
 
 @journal_view

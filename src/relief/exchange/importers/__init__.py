@@ -25,7 +25,8 @@ from relief.exchange.importers.base import (
 )
 
 FORMATS: dict[str, str] = {
-    "generic": "Attack list CSV with a column mapping",
+    "migraine-buddy": "Migraine Buddy CSV export",
+    "generic": "Any CSV: an attack list, or a daily yes/no headache diary (column mapping optional)",
     "flaredown": "Flaredown CSV export (one row per check-in)",
     "flaredown-research": "Flaredown research data set (long format)",
     "bearable": "Bearable CSV export",
@@ -34,10 +35,18 @@ FORMATS: dict[str, str] = {
     "psychonautwiki": "PsychonautWiki Journal JSON export",
 }
 
-__all__ = ["FORMATS", "ImportFormatError", "ImportReport", "Problem", "import_text", "run_import"]
+__all__ = [
+    "FORMATS",
+    "ImportFormatError",
+    "ImportReport",
+    "Problem",
+    "import_text",
+    "run_import",
+]
 
 
 PLANNERS: dict[str, tuple[str, str]] = {
+    "migraine-buddy": ("migrainebuddy", "plan"),
     "generic": ("generic", "plan"),
     "flaredown": ("flaredown", "plan_wide"),
     "flaredown-research": ("flaredown", "plan_research"),
@@ -62,11 +71,21 @@ def import_text(
     mapping: dict[str, Any] | str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    person: str | None = None,
 ) -> ImportReport:
+    """Plan and save one file of another app; ``fmt`` "auto" recognises it from the content."""
+    text = read_text(data)
+    detected = ""
+    if fmt == "auto":
+        from relief.exchange.importers.detect import detect
+
+        found = detect(text)
+        if found.fmt not in FORMATS:
+            raise ImportFormatError(f"{found.reason}; import it with relief import (format {found.fmt})")
+        fmt, detected = found.fmt, found.reason
     if fmt not in FORMATS:
         raise ImportFormatError(f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
-    report = ImportReport(format=fmt, dry_run=dry_run)
-    text = read_text(data)
+    report = ImportReport(format=fmt, dry_run=dry_run, detected=detected, person=person or "")
     _planner(fmt)(text, report, tz=time_zone_of(user), source=source, mapping=mapping)
     return run_planned(user, report, source, dry_run=dry_run, progress=progress)
 
@@ -78,9 +97,17 @@ def run_import(
     mapping: dict[str, Any] | str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    person: str | None = None,
 ) -> ImportReport:
     """Import a file of another app; raises ImportFormatError when the file is not in that format."""
     path = Path(path)
     return import_text(
-        user, path.read_bytes(), fmt, source=path.name, mapping=mapping, dry_run=dry_run, progress=progress
+        user,
+        path.read_bytes(),
+        fmt,
+        source=path.name,
+        mapping=mapping,
+        dry_run=dry_run,
+        progress=progress,
+        person=person,
     )

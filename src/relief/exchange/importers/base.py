@@ -47,11 +47,17 @@ class Problem:
 
 @dataclass
 class Planned:
-    """One thing to save, with the source lines it came from and a one-line preview."""
+    """One thing to save, with the source lines it came from and a one-line preview.
+
+    ``key`` names the entry as its source knows it (format, person, start time, date ...):
+    an entry whose key was imported before, and whose saved entry still exists, is skipped,
+    so importing the same file (or an overlapping later export) twice never duplicates.
+    """
 
     lines: list[int]
     summary: str
     save: Callable[[ImportContext], list[str]]
+    key: str = ""
 
 
 @dataclass
@@ -65,6 +71,14 @@ class ImportReport:
     notices: list[str] = field(default_factory=list)
     created: Counter = field(default_factory=Counter)
     saved: bool = False
+    detected: str = ""  # how the format was recognised, when it was not given
+    unused: list[tuple[str, str]] = field(default_factory=list)  # (column, why it was not used)
+    new_substances: list[str] = field(default_factory=list)  # names that become the person's own
+    people: list[str] = field(default_factory=list)  # person ids found in a multi-person file
+    person: str = ""  # whose rows were imported
+    already: int = 0  # entries skipped because an earlier import saved them
+
+    SAMPLE_ROWS = 5
 
     @property
     def counts(self) -> list[tuple[str, int]]:
@@ -74,6 +88,10 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def sample(self, n: int | None = None) -> list[Planned]:
+        """A few entries as they will be saved, for the preview."""
+        return self.planned[: n or self.SAMPLE_ROWS]
 
     def accounted_lines(self) -> set[int]:
         lines = {n for p in self.planned for n in p.lines}
@@ -91,6 +109,13 @@ class ImportReport:
             "problems": [{"line": p.line, "message": p.message, "raw": p.raw} for p in self.problems],
             "skipped": [{"line": p.line, "message": p.message} for p in self.skipped],
             "notices": self.notices,
+            "detected": self.detected,
+            "unused_columns": [{"column": c, "why": why} for c, why in self.unused],
+            "new_substances": self.new_substances,
+            "people": self.people,
+            "person": self.person,
+            "already_imported": self.already,
+            "sample": [{"line": p.lines[0] if p.lines else None, "entry": p.summary} for p in self.sample()],
         }
 
 
@@ -102,6 +127,13 @@ class ImportContext:
         self.source = source
         self.tz = time_zone_of(user)
         self.matcher = SubstanceMatcher(user)
+        self.new_substances: list[str] = []
+        self.primary: Any = None  # the main object the current entry created (attack, day, dose)
+
+    def created(self, obj: Any) -> None:
+        """Remember the first object an entry saves: its key points at it."""
+        if self.primary is None:
+            self.primary = obj
 
     def substance(self, name: str) -> Substance:
         from relief.treatments.services import add_substance
@@ -112,6 +144,7 @@ class ImportContext:
                 self.user, name=" ".join(name.split())[:100], kind="other", substance_class="other"
             )
             self.matcher.remember(found)
+            self.new_substances.append(found.name)
         return found
 
 
@@ -149,6 +182,9 @@ class SubstanceMatcher:
         stripped = re.sub(r"\s*\(.*\)\s*$", "", wanted)
         if stripped in self.choices:
             return self.choices[stripped]
+        inner = re.search(r"\(([^()]*)\)", wanted)  # 'Imitrex (Sumatriptan)': the generic name in brackets
+        if inner and inner.group(1).strip() in self.choices:
+            return self.choices[inner.group(1).strip()]
         best = process.extract(stripped, list(self.choices), scorer=fuzz.ratio, limit=5)
         if not best or best[0][1] < self.cutoff:
             return None
@@ -253,19 +289,37 @@ def run_planned(
     class _Rollback(Exception):
         pass
 
+    from relief.exchange.models import ImportedEntry
+
     total = len(report.planned)
     try:
         with transaction.atomic():
             context = ImportContext(user, source)
+            seen = _imported_before(user, report)
             for index, planned in enumerate(report.planned, start=1):
+                if planned.key and planned.key in seen:
+                    report.skipped.append(Problem(planned.lines[0] if planned.lines else None, seen[planned.key]))
+                    report.already += 1
+                    if progress:
+                        progress(index, total)
+                    continue
+                context.primary = None
                 try:
                     with transaction.atomic():
                         report.created.update(planned.save(context))
+                        if planned.key:
+                            _remember(ImportedEntry, context, planned.key, source)
                 except ValidationError as exc:
                     for message in error_lines(exc):
                         report.problems.append(Problem(planned.lines[0] if planned.lines else None, message))
                 if progress:
                     progress(index, total)
+            report.new_substances = list(context.new_substances)
+            if report.already:
+                report.notices.append(
+                    f"{report.already} entr{'y was' if report.already == 1 else 'ies were'} imported before "
+                    "and skipped; nothing is saved twice"
+                )
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -278,3 +332,45 @@ def run_planned(
 
     queue_insights_recompute(user.pk)
     return report
+
+
+def _imported_before(user: User, report: ImportReport) -> dict[str, str]:
+    """Keys of this file's entries that an earlier import saved and that still exist, with the reason."""
+    from django.apps import apps
+
+    from relief.exchange.models import ImportedEntry
+
+    keys = {p.key for p in report.planned if p.key}
+    if not keys:
+        return {}
+    found: dict[str, str] = {}
+    stale: list[Any] = []
+    rows = list(ImportedEntry.objects.filter(user=user, key__in=keys))
+    by_model: dict[str, set[Any]] = {}
+    for row in rows:
+        if row.object_id is not None:
+            by_model.setdefault(row.model, set()).add(row.object_id)
+    alive: set[Any] = set()
+    for label, ids in by_model.items():
+        model = apps.get_model(label)
+        alive |= set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    for row in rows:
+        if row.object_id is not None and row.object_id not in alive:
+            stale.append(row.pk)  # its entry was deleted since: import it again
+            continue
+        when = row.created_at.date().isoformat()
+        found[row.key] = f"already imported on {when} from {row.source or 'an earlier file'}"
+    if stale:
+        ImportedEntry.objects.filter(pk__in=stale).delete()
+    return found
+
+
+def _remember(model: Any, context: ImportContext, key: str, source: str) -> None:
+    obj = context.primary
+    model.objects.create(
+        user=context.user,
+        key=key[:200],
+        model=obj._meta.label if obj is not None else "",
+        object_id=getattr(obj, "pk", None),
+        source=source[:200],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from relief.diary.services import Pain, log_attack
 from relief.exchange.importers.base import ImportContext, parse_amount
@@ -45,6 +46,9 @@ class AttackSpec:
     pain_four_point: int | None = None
     believed_migraine: bool | None = None
     doses: list[DoseSpec] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)  # other Attack fields (side, symptoms, aura ...)
+    factors: dict[str, float | None] = field(default_factory=dict)  # tags on the local day of the start
+    day: date | None = None  # that local day (needed with factors)
 
 
 def split_medications(text: str) -> list[str]:
@@ -96,8 +100,15 @@ def save_attack(context: ImportContext, spec: AttackSpec) -> list[str]:
         believed_migraine=spec.believed_migraine,
         notes=spec.notes,
         pain=pain,
+        **spec.fields,
     ).entry
+    context.created(attack)
     created = ["attack"] + ["pain sample"] * len(pain)
+    if spec.factors and spec.day is not None:
+        from relief.diary.services import log_day
+
+        log_day(context.user, day=spec.day, factors=spec.factors)
+        created += ["factor"] * len(spec.factors)
     for dose in spec.doses:
         save_dose(context, dose, attack=attack, default_time=spec.started_at)
         created.append("dose")
@@ -113,7 +124,7 @@ def save_dose(
         notes.append(f"amount as written: {spec.raw_amount!r} (no unit we could read)")
     if spec.notes:
         notes.append(spec.notes)
-    log_dose(
+    dose = log_dose(
         context.user,
         substance=substance,
         amount=spec.amount,
@@ -126,6 +137,7 @@ def save_dose(
         is_estimate=spec.is_estimate,
         notes="; ".join(notes),
     )
+    context.created(getattr(dose, "entry", dose))
 
 
 def describe_day(day: date) -> str:
