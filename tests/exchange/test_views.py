@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from relief.diary.models import Attack
+from relief.diary.models import Attack, DayRecord
 from relief.exchange.models import PendingImport
 from tests.access.people import share_with
 from tests.exchange.helpers import SAMPLES, with_catalogue
@@ -137,3 +137,89 @@ def test_a_windows_1252_file_is_saved_as_it_was_previewed():
     dose = Attack.objects.get(user=owner).doses.get()
     assert dose.substance.key == "ibuprofen"
     assert "'Ibuprofène'" in dose.notes
+
+
+def upload_auto(client: Client, name: str, content: bytes | None = None, **fields):
+    data = content if content is not None else (SAMPLES / name).read_bytes()
+    return post(client, reverse("exchange:import"), {"file": SimpleUploadedFile(name, data), **fields})
+
+
+def test_a_file_uploaded_without_choosing_the_app_is_recognised_and_previewed():
+    with_catalogue()
+    owner = make_user(time_zone="Europe/Berlin")
+    page = upload_auto(csrf_client(owner), "migraine_buddy.csv", format="auto").content.decode()
+    assert "Recognised as <strong>a Migraine Buddy export" in page
+    assert "Columns not imported, and why" in page and "Geohash" in page
+    assert "How the first entries will appear" in page
+    assert "Mum&#x27;s ginger tea" in page  # a new substance is named before it is made
+    assert PendingImport.objects.get(user=owner).format == "migraine-buddy"
+
+
+def test_a_file_nobody_can_recognise_is_refused_with_the_formats_to_choose_from():
+    owner = make_user()
+    response = upload_auto(csrf_client(owner), "odd.csv", b"colour,size\nred,3\n", format="auto")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cannot tell what kind of file this is" in page
+    assert "migraine-buddy" in page and "--format" in page
+
+
+def test_the_web_import_takes_one_persons_rows_of_a_study_file():
+    with_catalogue()
+    owner = make_user()
+    client = csrf_client(owner)
+    page = upload_auto(
+        client, "daily_headache_study.csv", format="auto", mapping="day1=2025-03-01", person="P02"
+    ).content.decode()
+    assert "People in this file: <code>P01</code>, <code>P02</code>, <code>P07</code>" in page
+    pending = PendingImport.objects.get(user=owner)
+    post(client, reverse("exchange:import_confirm", args=[pending.pk]))
+    assert DayRecord.objects.filter(user=owner).count() == 56
+
+
+def test_a_big_file_is_saved_in_the_background_with_a_progress_page(monkeypatch):
+    from relief.core import tasks
+    from relief.exchange import tasks as import_tasks
+
+    monkeypatch.setattr(import_tasks, "BACKGROUND_ENTRIES", 5)
+    tasks.huey.flush()
+    with_catalogue()
+    owner = make_user(time_zone="Europe/Berlin")
+    client = csrf_client(owner)
+    upload_auto(client, "migraine_buddy.csv", format="auto")
+    pending = PendingImport.objects.get(user=owner)
+    page = post(client, reverse("exchange:import_confirm", args=[pending.pk])).content.decode()
+    assert "<progress" in page and reverse("exchange:import_status", args=[pending.pk]) in page
+    assert 'hx-trigger="every 1s"' in page
+    assert Attack.objects.filter(user=owner).count() == 0
+    tasks.huey.execute(tasks.huey.dequeue())
+    assert Attack.objects.filter(user=owner).count() == 15
+    done = client.get(reverse("exchange:import_status", args=[pending.pk]), headers={"HX-Request": "true"})
+    text = done.content.decode()
+    assert "Imported migraine_buddy.csv: 15 attacks" in text
+    assert "every 1s" not in text  # polling stops
+    assert PendingImport.objects.get(pk=pending.pk).content == ""  # the file is not kept
+
+
+def test_progress_is_read_from_outside_the_import_transaction():
+    from relief.exchange import tasks as import_tasks
+
+    import_tasks.write_progress("abc", 40, 160)
+    assert import_tasks.read_progress("abc") == (40, 160)
+    assert import_tasks.read_progress("never-written") is None
+
+
+@pytest.mark.parametrize("who", ["clinician", "stranger"])
+def test_no_one_but_the_owner_sees_an_imports_progress(who):
+    with_catalogue()
+    owner, other = make_user(), make_user()
+    if who == "clinician":
+        share_with(owner, other)
+    upload(csrf_client(owner), "headi.csv", "headi")
+    pending = PendingImport.objects.get(user=owner)
+    PendingImport.objects.filter(pk=pending.pk).update(status="running")
+    client = Client()
+    client.force_login(other)
+    assert client.get(reverse("exchange:import_status", args=[pending.pk])).status_code == 404
+    client.force_login(owner)
+    assert client.get(reverse("exchange:import_status", args=[pending.pk])).status_code == 200

@@ -73,7 +73,9 @@ def export(fmt, output) -> None:
     "'day=dos,day1=2024-03-01,factors=medication;airq' (docs/importers.md).",
 )
 @click.option("--person", default=None, help="In a file with several people's rows: import this person's.")
-@click.option("--dry-run", is_flag=True, help="Check everything and show what would be saved, but save nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Check everything and show what would be saved, but save nothing."
+)
 def import_(file, fmt, mapping, person, dry_run) -> None:
     """Import a file: all of it, or nothing (every problem is reported with where it is).
 

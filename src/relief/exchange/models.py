@@ -17,7 +17,9 @@ class PendingImport(OwnedModel):
     mapping = models.JSONField(default=dict, blank=True)
     person = models.CharField(max_length=100, blank=True, help_text="Whose rows of a multi-person file")
     # A big file is saved by the background worker; the page polls these.
-    status = models.CharField(max_length=10, default="waiting", help_text="waiting, queued, running, done, failed")
+    status = models.CharField(
+        max_length=10, default="waiting", help_text="waiting, queued, running, done, failed"
+    )
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True, help_text="The import report once finished")

@@ -59,7 +59,15 @@ def _json_report(user: User, text: str, *, dry_run: bool, progress: Progress | N
     return report
 
 
-def keep_pending(user: User, fmt: str, name: str, data: bytes | str, mapping: str | None, person: str | None, report: ImportReport) -> PendingImport:
+def keep_pending(
+    user: User,
+    fmt: str,
+    name: str,
+    data: bytes | str,
+    mapping: str | None,
+    person: str | None,
+    report: ImportReport,
+) -> PendingImport:
     """Keep a checked upload until it is confirmed; one waits at a time (a running import stays)."""
     PendingImport.objects.filter(user=user).exclude(status__in=["queued", "running"]).delete()
     return PendingImport.objects.create(

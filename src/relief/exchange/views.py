@@ -98,7 +98,10 @@ def import_confirm(request: AuthedRequest, pk: str) -> HttpResponse:
             import_tasks.import_pending_task(str(pending.pk))
         except Exception:
             PendingImport.objects.filter(pk=pending.pk).update(status="waiting")
-            context = {**_import_context(request), "error": "The background worker cannot be reached; nothing was saved. Try again, or use `relief import`."}
+            context = {
+                **_import_context(request),
+                "error": "The background worker cannot be reached; nothing was saved. Try again, or use `relief import`.",
+            }
             return render(request, "exchange/import.html", context, status=503)
         return _progress_page(request, pending)
     result = confirm_pending(pending)
@@ -110,13 +113,20 @@ def import_confirm(request: AuthedRequest, pk: str) -> HttpResponse:
             response["HX-Redirect"] = reverse("today")
             return response
         return HttpResponseRedirect(reverse("today"))
-    context = {**_import_context(request), "result": result, "error": result.get("error") or "Nothing was saved."}
+    context = {
+        **_import_context(request),
+        "result": result,
+        "error": result.get("error") or "Nothing was saved.",
+    }
     return render(request, "exchange/import.html", context, status=400)
 
 
 def _counts(result: dict[str, Any]) -> str:
     created = result.get("created") or {}
-    return ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(created.items())) or "nothing new"
+    return (
+        ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(created.items()))
+        or "nothing new"
+    )
 
 
 def _progress_page(request: AuthedRequest, pending: PendingImport) -> HttpResponse:

@@ -28,6 +28,27 @@ from relief.core.timeutil import TimeInputError, make_aware_local
 from relief.treatments.models import Substance
 
 Progress = Callable[[int, int], None]
+# Words that name how a product is presented, not what is in it ('plus', 'pm', 'extract' do change
+# what is in it, so they are not here: 'Tylenol PM' or 'Kratom extract' is not the plain substance).
+PRODUCT_WORDS = frozenset(
+    {
+        "express",
+        "rapid",
+        "fast",
+        "liquid",
+        "liqui-gels",
+        "liquigels",
+        "gel",
+        "tablets",
+        "tablet",
+        "caplets",
+        "capsules",
+        "film-coated",
+        "dispersible",
+        "melt",
+        "mlt",
+    }
+)
 
 
 class ImportFormatError(ValueError):
@@ -185,6 +206,9 @@ class SubstanceMatcher:
         inner = re.search(r"\(([^()]*)\)", wanted)  # 'Imitrex (Sumatriptan)': the generic name in brackets
         if inner and inner.group(1).strip() in self.choices:
             return self.choices[inner.group(1).strip()]
+        words = stripped.split()
+        if len(words) > 1 and words[0] in self.choices and set(words[1:]) <= PRODUCT_WORDS:
+            return self.choices[words[0]]  # a brand's presentation: 'Nurofen Express', 'Advil Liqui-Gels'
         best = process.extract(stripped, list(self.choices), scorer=fuzz.ratio, limit=5)
         if not best or best[0][1] < self.cutoff:
             return None
@@ -298,7 +322,9 @@ def run_planned(
             seen = _imported_before(user, report)
             for index, planned in enumerate(report.planned, start=1):
                 if planned.key and planned.key in seen:
-                    report.skipped.append(Problem(planned.lines[0] if planned.lines else None, seen[planned.key]))
+                    report.skipped.append(
+                        Problem(planned.lines[0] if planned.lines else None, seen[planned.key])
+                    )
                     report.already += 1
                     if progress:
                         progress(index, total)

@@ -42,7 +42,9 @@ class CheckinSpec:
 def save_checkin(context: ImportContext, spec: CheckinSpec, default_time: datetime) -> list[str]:
     fields: dict[str, Any] = {k: v for k, v in spec.fields.items() if v is not None}
     notes = " ".join(spec.notes)
-    context.created(log_day(context.user, day=spec.day, factors=spec.factors or None, notes=notes, **fields).entry)
+    context.created(
+        log_day(context.user, day=spec.day, factors=spec.factors or None, notes=notes, **fields).entry
+    )
     created = ["day record"] + ["factor"] * len(spec.factors)
     for dose in spec.doses:
         save_dose(context, dose, default_time=default_time)

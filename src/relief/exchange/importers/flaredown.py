@@ -173,13 +173,16 @@ def plan_research(text: str, report: ImportReport, *, tz: str, source: str, mapp
     wanted = (mapping or {}).get("user_id") if isinstance(mapping, dict) else None
     if isinstance(mapping, str) and mapping.startswith("user_id="):
         wanted = mapping.partition("=")[2]
+    wanted = report.person or wanted
+    report.people = users
     if wanted is None:
         if len(users) > 1:
             shown = ", ".join(users[:5]) + (" ..." if len(users) > 5 else "")
             raise ImportFormatError(
-                f"the file holds {len(users)} people ({shown}); choose one with --mapping user_id=ID"
+                f"the file holds {len(users)} people ({shown}); choose one with --person ID"
             )
         wanted = users[0] if users else None
+    report.person = wanted or ""
     by_day: dict[date, dict[str, Any]] = defaultdict(
         lambda: {
             "lines": [],

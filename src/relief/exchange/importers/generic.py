@@ -470,7 +470,9 @@ def _attack(row, layout: Layout, tz, source, line) -> AttackSpec:
     if cell("medication") and not names:
         notes.append(f"Medication: {cell('medication')} (nothing taken).")
     doses = [dose_from_text(name, cell("amount") if len(names) == 1 else "") for name in names]
-    factors = {f"{c}: {row[c].strip()}"[:80]: None for c in layout.factors if row.get(c, "").strip()}
+    factors: dict[str, float | None] = {
+        f"{c}: {row[c].strip()}"[:80]: None for c in layout.factors if row.get(c, "").strip()
+    }
     return AttackSpec(start, end, " ".join(notes), nrs, four, believed, doses, factors=factors, day=day)
 
 
@@ -534,14 +536,20 @@ def _plan_days(rows, layout: Layout, report: ImportReport, tz: str, source: str)
             continue
         if answer is None:
             report.skipped.append(
-                Problem(line, f"{column} is empty: the day is left out, so it is not counted as headache-free")
+                Problem(
+                    line, f"{column} is empty: the day is left out, so it is not counted as headache-free"
+                )
             )
             continue
         if day in seen:
-            report.problems.append(Problem(line, f"a second row for {day} (the first is line {seen[day]})", raw))
+            report.problems.append(
+                Problem(line, f"a second row for {day} (the first is line {seen[day]})", raw)
+            )
             continue
         seen[day] = line
-        spec = DaySpec(day=day, headache=answer[0], noon=local_time(day, None, tz), nrs=answer[1], four_point=answer[2])
+        spec = DaySpec(
+            day=day, headache=answer[0], noon=local_time(day, None, tz), nrs=answer[1], four_point=answer[2]
+        )
         spec.notes.append(f"Imported from {source}, line {line}: {column} {row[column].strip()}.")
         if spec.headache and layout.cell(row, "type"):
             kind = layout.types.get(layout.cell(row, "type").lower())

@@ -97,7 +97,12 @@ AURA = {
     "difficulty finding words": "aura_speech",
 }
 AURA_FIELDS = ("aura_visual", "aura_sensory", "aura_speech", "aura_motor", "aura_brainstem", "aura_retinal")
-BOTHERSOME = {"nausea": "nausea", "vomiting": "nausea", "photophobia": "photophobia", "phonophobia": "phonophobia"}
+BOTHERSOME = {
+    "nausea": "nausea",
+    "vomiting": "nausea",
+    "photophobia": "photophobia",
+    "phonophobia": "phonophobia",
+}
 REGIONS = {
     "forehead": "forehead",
     "temple": "temple",
@@ -183,15 +188,15 @@ def plan(text: str, report: ImportReport, *, tz: str, source: str, mapping: Any 
         raise ImportFormatError(
             'this does not look like a Migraine Buddy export: no row starting "#","Started","Lasted"'
         )
-    ongoing = [(n, line) for n, line in enumerate(lines[:start], start=1) if line.strip()]
-    for number, line in ongoing:
+    ongoing = [(n, text_line) for n, text_line in enumerate(lines[:start], start=1) if text_line.strip()]
+    for number, text_line in ongoing:
         report.rows += 1
         report.skipped.append(
             Problem(
                 number,
                 "listed before the attack table (an ongoing event or the preamble's heading): not imported, "
                 "it has no end yet; end it in Migraine Buddy and export again, or log it here",
-                line,
+                text_line,
             )
         )
     if ongoing:

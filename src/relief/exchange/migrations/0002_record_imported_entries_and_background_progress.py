@@ -9,52 +9,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0001_add_pending_imports_and_weather_cache'),
+        ("exchange", "0001_add_pending_imports_and_weather_cache"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pendingimport',
-            name='done',
+            model_name="pendingimport",
+            name="done",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='pendingimport',
-            name='person',
-            field=models.CharField(blank=True, help_text='Whose rows of a multi-person file', max_length=100),
+            model_name="pendingimport",
+            name="person",
+            field=models.CharField(blank=True, help_text="Whose rows of a multi-person file", max_length=100),
         ),
         migrations.AddField(
-            model_name='pendingimport',
-            name='result',
-            field=models.JSONField(blank=True, default=dict, help_text='The import report once finished'),
+            model_name="pendingimport",
+            name="result",
+            field=models.JSONField(blank=True, default=dict, help_text="The import report once finished"),
         ),
         migrations.AddField(
-            model_name='pendingimport',
-            name='status',
-            field=models.CharField(default='waiting', help_text='waiting, queued, running, done, failed', max_length=10),
+            model_name="pendingimport",
+            name="status",
+            field=models.CharField(
+                default="waiting", help_text="waiting, queued, running, done, failed", max_length=10
+            ),
         ),
         migrations.AddField(
-            model_name='pendingimport',
-            name='total',
+            model_name="pendingimport",
+            name="total",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.CreateModel(
-            name='ImportedEntry',
+            name="ImportedEntry",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('key', models.CharField(help_text="Format and the source's own identity of the entry", max_length=200)),
-                ('model', models.CharField(help_text='app_label.Model of what was created', max_length=60)),
-                ('object_id', models.UUIDField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, help_text='File name it came from', max_length=200)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="Format and the source's own identity of the entry", max_length=200
+                    ),
+                ),
+                ("model", models.CharField(help_text="app_label.Model of what was created", max_length=60)),
+                ("object_id", models.UUIDField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, help_text="File name it came from", max_length=200)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='one_imported_entry_per_key')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "key"), name="one_imported_entry_per_key")
+                ],
             },
         ),
     ]
