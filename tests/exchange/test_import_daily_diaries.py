@@ -183,3 +183,13 @@ def test_an_unreadable_headache_answer_names_the_line_and_saves_nothing():
     assert [p.line for p in report.problems] == [3]
     assert "yes/no" in report.problems[0].message
     assert DayRecord.objects.filter(user=user).count() == 0
+
+
+def test_a_yes_for_today_imports_even_before_noon():
+    from relief.accounts.services import today_for
+
+    user = make_user(time_zone="Pacific/Kiritimati")  # UTC+14: often before noon there
+    today = today_for(user)
+    report = import_text(user, f"date,headache\n{today.isoformat()},yes\n", "generic")
+    assert report.ok, report.problems
+    assert Attack.objects.filter(user=user).count() == 1

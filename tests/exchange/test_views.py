@@ -225,3 +225,22 @@ def test_no_one_but_the_owner_sees_an_imports_progress(who):
     assert client.get(reverse("exchange:import_status", args=[pending.pk])).status_code == 404
     client.force_login(owner)
     assert client.get(reverse("exchange:import_status", args=[pending.pk])).status_code == 200
+
+
+def test_the_projects_own_json_export_is_recognised_previewed_and_imported_on_the_page():
+    from relief.exchange.jsonformat import dumps, export_document
+
+    with_catalogue()
+    source = make_user()
+    make_attack(source, notes="from the old server")
+    content = dumps(export_document(source)).encode()
+    source.delete()
+    owner = make_user()
+    client = csrf_client(owner)
+    page = upload_auto(client, "journal.json", content, format="auto").content.decode()
+    assert "Recognised as <strong>a Relief Journal export" in page
+    assert "1 attack" in page
+    assert Attack.objects.filter(user=owner).count() == 0
+    pending = PendingImport.objects.get(user=owner)
+    assert post(client, reverse("exchange:import_confirm", args=[pending.pk])).status_code == 302
+    assert Attack.objects.get(user=owner).notes == "from the old server"

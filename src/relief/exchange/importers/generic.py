@@ -30,6 +30,8 @@ from datetime import date, time, timedelta
 from functools import partial
 from typing import Any
 
+from django.utils import timezone
+
 from relief.exchange.importers.base import (
     ImportContext,
     ImportFormatError,
@@ -547,9 +549,9 @@ def _plan_days(rows, layout: Layout, report: ImportReport, tz: str, source: str)
             )
             continue
         seen[day] = line
-        spec = DaySpec(
-            day=day, headache=answer[0], noon=local_time(day, None, tz), nrs=answer[1], four_point=answer[2]
-        )
+        # noon of that day, or now when today's noon is still to come (an attack is never in the future)
+        noon = min(local_time(day, None, tz), timezone.now())
+        spec = DaySpec(day=day, headache=answer[0], noon=noon, nrs=answer[1], four_point=answer[2])
         spec.notes.append(f"Imported from {source}, line {line}: {column} {row[column].strip()}.")
         if spec.headache and layout.cell(row, "type"):
             kind = layout.types.get(layout.cell(row, "type").lower())
