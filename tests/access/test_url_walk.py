@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from relief.accounts.sudo import SESSION_KEY
 from relief.sharing.services import create_link_share
 from tests.access.people import fill_journal, new_marker, profile_id, share_with, snapshot
 from tests.factories import make_user
@@ -121,7 +122,15 @@ def stay_signed_in(client: Client, user: User) -> User:
         user = make_user()
     if client.session.get("_auth_user_id") != str(user.pk):
         client.force_login(user)
+        forget_recent_sign_in(client)
     return user
+
+
+def forget_recent_sign_in(client: Client) -> None:
+    """Make the sign-in old, so account-level pages ask to confirm it is you (as after a few minutes)."""
+    session = client.session
+    session.pop(SESSION_KEY, None)
+    session.save()
 
 
 def _text(response) -> str:
@@ -189,6 +198,7 @@ def test_an_invited_account_reads_but_never_changes_anything():
     share_with(owner, clinician)
     client = Client()
     client.force_login(clinician)
+    forget_recent_sign_in(client)
     before = snapshot(owner)
     read = 0
 

@@ -64,7 +64,9 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class DeleteAccountForm(forms.Form):
+class ConfirmPasswordForm(forms.Form):
+    """The account's password, to confirm it is still the same person before an account-level change."""
+
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:

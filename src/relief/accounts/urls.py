@@ -18,13 +18,8 @@ urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("export/", views.export, name="export"),
     path("delete/", views.delete_account, name="delete"),
-    path(
-        "password/change/",
-        auth.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=_done("password_change_done")
-        ),
-        name="password_change",
-    ),
+    path("confirm/", views.confirm, name="confirm"),
+    path("password/change/", views.password_change, name="password_change"),
     path(
         "password/change/done/",
         auth.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),

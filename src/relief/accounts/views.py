@@ -7,9 +7,9 @@ import json
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,12 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from relief.accounts import ratelimit
+from relief.accounts import ratelimit, sudo
 from relief.accounts.deletion import delete_account as delete_account_and_data
-from relief.accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from relief.accounts.forms import ConfirmPasswordForm, ProfileForm, SignupForm
 from relief.accounts.models import LoginLink
 from relief.accounts.services import create_account, default_time_zone, get_profile
 from relief.accounts.services_links import _hash, consume_login_link
+from relief.accounts.sudo import require_recent_authentication
 from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.web import add_errors, next_url
 
@@ -80,6 +81,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 RESETS_PER_ADDRESS = 5
+CONFIRM_LINKS_PER_WINDOW = 5
 password_reset_form = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/password_reset_email.txt",
@@ -104,11 +106,12 @@ def login_link(request: HttpRequest, token: str) -> HttpResponse:
         user = consume_login_link(token)
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return HttpResponseRedirect(reverse("today"))
+            return HttpResponseRedirect(next_url(request, reverse("today")))
         valid = False
     else:
         valid = LoginLink.objects.filter(token_hash=_hash(token), used_at__isnull=True).exists()
-    return render(request, "accounts/login_link.html", {"valid": valid}, status=200 if valid else 410)
+    context = {"valid": valid, "confirming": bool(request.GET.get("next"))}
+    return render(request, "accounts/login_link.html", context, status=200 if valid else 410)
 
 
 @journal_view
@@ -143,15 +146,60 @@ def export(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-@sensitive_post_parameters("password")
 @journal_view
+@require_recent_authentication
 @require_http_methods(["GET", "POST"])
 def delete_account(request: AuthedRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    """Behind a recent sign-in: one more tap deletes the account and everything in it."""
+    if request.method == "POST":
         user = request.user
         logout(request)
         delete_account_and_data(user)
         messages.success(request, "Your account and everything in it are deleted.")
         return HttpResponseRedirect(reverse("accounts:login"))
-    return render(request, "accounts/delete_account.html", {"form": form})
+    return render(request, "accounts/delete_account.html")
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@journal_view
+@require_recent_authentication
+@require_http_methods(["GET", "POST"])
+def password_change(request: AuthedRequest) -> HttpResponse:
+    """Set a new password, or a first one for an account that signed in by link only."""
+    first = not request.user.has_usable_password()
+    form = SetPasswordForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        sudo.mark_authenticated(request)
+        messages.success(request, "Your password is saved." if first else "Your password is changed.")
+        return HttpResponseRedirect(reverse("accounts:settings"))
+    return render(request, "accounts/password_change.html", {"form": form, "first": first})
+
+
+@sensitive_post_parameters("password")
+@journal_view
+@require_http_methods(["GET", "POST"])
+def confirm(request: AuthedRequest) -> HttpResponse:
+    """Confirm it is you: the password where the account has one, or a fresh one-time link."""
+    user = request.user
+    goal = next_url(request, reverse("accounts:settings"))
+    has_password = user.has_usable_password()
+    form = ConfirmPasswordForm(user, request.POST if request.POST.get("action") == "password" else None)
+    sent = ""
+    if request.method == "POST" and request.POST.get("action") == "link":
+        if ratelimit.spend("confirm-link", str(user.pk), CONFIRM_LINKS_PER_WINDOW):
+            sent = sudo.send_confirmation_link(request, user, goal)
+        else:
+            sent = "blocked"
+    elif request.method == "POST" and has_password:
+        if ratelimit.is_blocked(user.get_username(), _address(request)):
+            sent = "blocked"
+        elif form.is_valid():
+            ratelimit.clear(user.get_username())
+            sudo.mark_authenticated(request)
+            return HttpResponseRedirect(goal)
+        else:
+            ratelimit.record_failure(user.get_username(), _address(request))
+    context = {"form": form, "has_password": has_password, "next": goal, "sent": sent}
+    return render(request, "accounts/confirm.html", context, status=429 if sent == "blocked" else 200)
