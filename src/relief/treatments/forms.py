@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
+from django.utils import dateformat, timezone
 
 from relief.core.access import owned
 from relief.diary.forms import scale, when
@@ -13,6 +14,7 @@ from relief.diary.models import Attack
 from relief.products.models import Batch, Product
 from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication
 from relief.treatments.services import substances_for
+from relief.treatments.usual import last_amounts
 
 
 def _limit(form: forms.ModelForm, user: User) -> None:
@@ -30,6 +32,29 @@ def _limit(form: forms.ModelForm, user: User) -> None:
         cast(forms.ModelChoiceField, fields["attack"]).queryset = owned(Attack, user).order_by("-started_at")
 
 
+class OptionData(forms.Select):
+    """A select whose options carry ``data-*`` attributes (for the substance search and batch filter)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_data: dict[str, dict[str, str]] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
+
+
+def _attack_label(attack: Attack) -> str:
+    """An attack as the person knows it: its start in their own zone, with the day when not today."""
+    local = timezone.localtime(attack.started_at)
+    clock = f"{local:%H:%M}"
+    kind = "Migraine" if attack.believed_migraine else "Attack"
+    if local.date() == timezone.localdate():
+        return f"{kind} from {clock} today"
+    return f"{kind} from {dateformat.format(local, 'D j M')}{'' if local.year == timezone.localdate().year else f' {local.year}'} {clock}"
+
+
 class DoseForm(forms.ModelForm):
     class Meta:
         model = Dose
@@ -42,14 +67,52 @@ class DoseForm(forms.ModelForm):
             "unit": forms.TextInput(attrs={"list": "units", "autocomplete": "off"}),
             "reason": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
+            "substance": OptionData,
+            "product": OptionData,
+            "batch": OptionData,
         }
         labels = {"taken_at": "When", "is_estimate": "The amount is a guess", "attack": "During which attack"}
+
+    # Shown first in attack mode; the rest fold away under "More".
+    SHORT = ("substance", "amount", "unit", "product", "batch")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit(self, user)
         self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "step": "any"})
         self.unit_names = ["g", "mg", "mcg", "ml", *owned(CustomUnit, user).values_list("name", flat=True)]
+        cast(forms.ModelChoiceField, self.fields["attack"]).label_from_instance = _attack_label  # type: ignore[method-assign,assignment]
+        self._describe_options(user)
+
+    def _describe_options(self, user: User) -> None:
+        """Data for the browser: search words and last amount per substance, product and batch links."""
+        last = last_amounts(user)
+        substances = cast(forms.ModelChoiceField, self.fields["substance"])
+        data = {}
+        for sub in substances_for(user):
+            words = " ".join([sub.name, sub.key.replace("_", " "), *sub.aliases]).lower()
+            entry = {"data-search": words, "data-unit": sub.default_unit}
+            if str(sub.pk) in last:
+                amount, unit = last[str(sub.pk)]
+                entry.update(
+                    {"data-last-amount": f"{amount:g}" if amount is not None else "", "data-last-unit": unit}
+                )
+            data[str(sub.pk)] = entry
+        cast(OptionData, substances.widget).option_data = data
+        products = cast(forms.ModelChoiceField, self.fields["product"])
+        cast(OptionData, products.widget).option_data = {
+            str(p.pk): {"data-substance": str(p.substance_id)} for p in owned(Product, user)
+        }
+        batches = cast(forms.ModelChoiceField, self.fields["batch"])
+        cast(OptionData, batches.widget).option_data = {
+            str(b.pk): {"data-product": str(b.product_id)} for b in owned(Batch, user)
+        }
+
+    def short_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.SHORT]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if field.name not in self.SHORT]
 
 
 class OutcomeForm(forms.ModelForm):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("doses/repeat/", views.dose_repeat, name="dose_repeat"),
     path("doses/<str:pk>/", views.dose_edit, name="dose_edit"),
     path("doses/<str:pk>/delete/", views.dose_delete, name="dose_delete"),
+    path("doses/<str:pk>/undo/", views.dose_undo, name="dose_undo"),
     path("doses/<str:pk>/outcome/", views.outcome, name="outcome"),
     path("doses/<str:pk>/outcome/quick/", views.outcome_quick, name="outcome_quick"),
     path("medications/", views.medications, name="medications"),

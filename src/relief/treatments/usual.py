@@ -1,20 +1,28 @@
-"""A person's usual doses, derived from what they logged recently (for one-tap logging)."""
+"""A person's usual doses, derived from what they logged (for one-tap logging).
+
+Doses count together when they are the same substance in the same unit from the
+same product, whatever batch or amount; the group's usual amount is the one
+logged most often in it (the latest breaks ties), and a tap copies the latest
+dose of that amount (so the batch is the one used last). During an attack,
+preventive doses (a daily magnesium) are left out: they are not what a person
+in pain reaches for.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
 from relief.treatments.models import Dose
 
-LOOKBACK = 60
+LOOKBACK = 400  # doses; about a year of a busy diary
 
 
 @dataclass(frozen=True)
 class Usual:
-    """One usual dose; ``template`` is the most recent dose of its kind, copied when repeated."""
+    """One usual dose; ``template`` is the latest dose of its usual amount, copied when repeated."""
 
     template: Dose
     count: int
@@ -27,20 +35,37 @@ class Usual:
         return f"{dose.substance.name}{amount}{product}"
 
 
-def _kind(dose: Dose) -> tuple[object, ...]:
-    return (dose.substance_id, dose.product_id, dose.batch_id, dose.amount, dose.unit, dose.route)
+def _group(dose: Dose) -> tuple[object, ...]:
+    return (dose.substance_id, dose.product_id, dose.unit)
 
 
-def usual_doses(user: User, limit: int = 3) -> list[Usual]:
-    """The most often repeated doses among the last ``LOOKBACK``, most frequent first (recent breaks ties)."""
-    recent = list(
+def usual_doses(user: User, limit: int = 3, *, during_attack: bool = False) -> list[Usual]:
+    """The person's most used doses (substance, amount, product), most used first; recency breaks ties."""
+    recent = Dose.objects.filter(user=user)
+    if during_attack:
+        recent = recent.exclude(reason=Dose.Reason.PREVENTIVE)
+    doses = list(recent.select_related("substance", "product").order_by("-taken_at", "-id")[:LOOKBACK])
+    groups: dict[tuple[object, ...], list[Dose]] = defaultdict(list)
+    for dose in doses:  # newest first, so every list starts with the group's latest dose
+        groups[_group(dose)].append(dose)
+    ranked = sorted(groups.values(), key=lambda members: -len(members))  # stable: recency breaks ties
+    usual = []
+    for members in ranked[:limit]:
+        amounts = Counter(d.amount for d in members)
+        top = max(amounts.values())
+        template = next(d for d in members if amounts[d.amount] == top)  # the latest of the commonest
+        usual.append(Usual(template=template, count=len(members)))
+    return usual
+
+
+def last_amounts(user: User) -> dict[str, tuple[float | None, str]]:
+    """Each substance's latest amount and unit (keyed by substance id), to preset a dose form."""
+    latest: dict[str, tuple[float | None, str]] = {}
+    rows = (
         Dose.objects.filter(user=user)
-        .select_related("substance", "product")
-        .order_by("-taken_at", "-id")[:LOOKBACK]
+        .order_by("-taken_at", "-id")
+        .values_list("substance_id", "amount", "unit")
     )
-    counts = Counter(_kind(d) for d in recent)
-    firsts: dict[tuple[object, ...], Dose] = {}
-    for dose in recent:
-        firsts.setdefault(_kind(dose), dose)
-    ranked = sorted(firsts.items(), key=lambda item: -counts[item[0]])  # stable: recency breaks ties
-    return [Usual(template=dose, count=counts[kind]) for kind, dose in ranked[:limit]]
+    for substance_id, amount, unit in rows[:LOOKBACK]:
+        latest.setdefault(str(substance_id), (amount, unit))
+    return latest

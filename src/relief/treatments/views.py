@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,7 +18,7 @@ from relief.core.access import get_owned_or_404, owned
 from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.web import add_errors, confirm_delete, next_url, saved, update
 from relief.diary.models import Attack
-from relief.diary.views.attacks import answer, noon_of
+from relief.diary.views.attacks import answer, just_logged, noon_of
 from relief.products.models import Product
 from relief.treatments.forms import CustomUnitForm, DoseForm, MedicationForm, OutcomeForm
 from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication
@@ -81,11 +82,13 @@ def dose_new(request: AuthedRequest) -> HttpResponse:
                 else reverse("day", args=[_day_of(dose)])
             )
             return saved(request, f"Saved: {dose.substance.name}.", result.alerts, next_url(request, to))
+    attack_id = form.initial.get("attack")
     context = {
         "form": form,
-        "title": "Log a dose",
-        "usual": usual_doses(request.user),
-        "attack": request.GET.get("attack", ""),
+        "title": "Something else" if attack_id else "Log a dose",
+        "usual": usual_doses(request.user, during_attack=bool(attack_id)),
+        "attack": attack_id or "",
+        "attack_mode": bool(attack_id),
     }
     return render(request, "treatments/dose_form.html", context)
 
@@ -132,8 +135,24 @@ def dose_repeat(request: AuthedRequest) -> HttpResponse:
         outcome = {"pain_at_dose": last.nrs} if last else None
     result = log_dose(request.user, taken_at=timezone.now(), outcome=outcome, **fields)
     if attack is not None:
-        return answer(request, attack, result.alerts)
+        return answer(request, attack, result.alerts, undo=result.entry)
     return saved(request, f"Saved: {template.substance.name}.", result.alerts, reverse("today"))
+
+
+@journal_view
+@require_POST
+def dose_undo(request: AuthedRequest, pk: str) -> HttpResponse:
+    """Take back a one-tap dose in attack mode within a short while; later, the dose page deletes it."""
+    dose = get_owned_or_404(Dose, request.user, pk)
+    attack = dose.attack
+    if attack is None or just_logged(request, attack, str(dose.pk)) is None:
+        messages.error(request, "Too late to undo here; open the dose to change or delete it.")
+        target = reverse("treatments:dose_edit", args=[dose.pk])
+        return HttpResponseRedirect(target) if attack is None else answer(request, attack)
+    name = dose.substance.name
+    dose.delete()
+    messages.success(request, f"Removed: {name}.")
+    return answer(request, attack)
 
 
 @journal_view

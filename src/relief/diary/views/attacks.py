@@ -21,6 +21,7 @@ from relief.core.web import add_errors, confirm_delete, saved, update
 from relief.diary.forms import AttackForm
 from relief.diary.models import Attack, PainSample
 from relief.diary.services import Pain, add_pain, end_attack, log_attack
+from relief.treatments.models import Dose
 from relief.treatments.usual import usual_doses
 
 OFFSETS = (0, 15, 30, 60)
@@ -29,14 +30,31 @@ SYMPTOMS = [
 ]
 
 
-def panel_context(request: AuthedRequest, attack: Attack, found: Sequence[Any] = ()) -> dict[str, Any]:
+UNDO_WINDOW = timedelta(minutes=2)  # the button shows for a few seconds; a slow tap still works
+
+
+def just_logged(request: AuthedRequest, attack: Attack, dose_id: str) -> Dose | None:
+    """The person's dose in this attack logged within ``UNDO_WINDOW`` (for the Undo button), else None."""
+    if not dose_id:
+        return None
+    try:
+        dose = owned(Dose, request.user).select_related("substance").get(pk=dose_id, attack=attack)
+    except (Dose.DoesNotExist, ValidationError, ValueError):
+        return None
+    return dose if timezone.now() - dose.created_at <= UNDO_WINDOW else None
+
+
+def panel_context(
+    request: AuthedRequest, attack: Attack, found: Sequence[Any] = (), undo: Dose | None = None
+) -> dict[str, Any]:
     samples = list(attack.pain_samples.all())
     return {
+        "undo": undo,
         "attack": attack,
         "last_pain": samples[-1] if samples else None,
         "symptoms": [(name, label, getattr(attack, name)) for name, label in SYMPTOMS],
         "bothersome": Attack.Bothersome.choices,
-        "usual": usual_doses(request.user),
+        "usual": usual_doses(request.user, during_attack=True),
         "doses": attack.doses.select_related("substance").order_by("taken_at"),
         "scale": range(11),
         "minutes": int((timezone.now() - attack.started_at).total_seconds() // 60),
@@ -44,12 +62,15 @@ def panel_context(request: AuthedRequest, attack: Attack, found: Sequence[Any] =
     }
 
 
-def answer(request: AuthedRequest, attack: Attack, found: Sequence[Any] = ()) -> HttpResponse:
+def answer(
+    request: AuthedRequest, attack: Attack, found: Sequence[Any] = (), undo: Dose | None = None
+) -> HttpResponse:
     """htmx gets the refreshed panel with any alerts in it; a plain form post goes back to the page."""
     if getattr(request, "htmx", False):  # set by django-htmx's middleware
-        return render(request, "diary/attack_mode.html#panel", panel_context(request, attack, found))
+        return render(request, "diary/attack_mode.html#panel", panel_context(request, attack, found, undo))
     alert_tools.remember(request, found)
-    return HttpResponseRedirect(reverse("diary:attack", args=[attack.pk]))
+    page = reverse("diary:attack", args=[attack.pk])
+    return HttpResponseRedirect(f"{page}?undo={undo.pk}" if undo is not None else page)
 
 
 @journal_view
@@ -75,7 +96,8 @@ def attack_start(request: AuthedRequest) -> HttpResponse:
 @journal_view
 def attack_mode(request: AuthedRequest, pk: str) -> HttpResponse:
     attack = get_owned_or_404(Attack, request.user, pk)
-    return render(request, "diary/attack_mode.html", panel_context(request, attack))
+    undo = just_logged(request, attack, request.GET.get("undo", ""))
+    return render(request, "diary/attack_mode.html", panel_context(request, attack, undo=undo))
 
 
 @journal_view
