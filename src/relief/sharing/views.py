@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from relief.accounts.services import get_profile, time_zone_of
 from relief.core.access import get_owned_or_404, owned, read_view, readable
 from relief.core.services import error_lines
-from relief.core.timeutil import day_bounds, local_day
+from relief.core.timeutil import day_bounds, local_day, zone
 from relief.diary.models import Attack, DayRecord, SideEffect
 from relief.sharing.models import ApiToken, Share, ShareAccess
 from relief.sharing.services import (
@@ -71,7 +71,8 @@ def _manage(request: HttpRequest, **extra: Any) -> HttpResponse:
         "own_id": get_profile(_me(request)).pk,
         **extra,
     }
-    return render(request, "sharing/manage.html", context, status=422 if extra.get("errors") else 200)
+    with timezone.override(zone(time_zone_of(_me(request)))):  # expiries and the access log in the person's zone
+        return render(request, "sharing/manage.html", context, status=422 if extra.get("errors") else 200)
 
 
 @login_required
