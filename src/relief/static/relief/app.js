@@ -161,8 +161,8 @@
         var substance = o && o.getAttribute("data-substance");
         if (substance && select.value !== substance) { select.value = substance; select.dispatchEvent(new Event("change", { bubbles: true })); }
         filterBatches();
-        if (batch && o && o.value) {
-          var last = Array.prototype.filter.call(batch.options, function (b) { return b.value && !b.disabled; }).pop();
+        if (batch) {
+          var last = o && o.value ? Array.prototype.filter.call(batch.options, function (b) { return b.value && !b.disabled; }).pop() : null;
           batch.value = last ? last.value : "";
         }
       });

@@ -1,0 +1,233 @@
+"""The flows a person in pain uses on a phone (390×844), each walked in a real browser."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from relief.accounts.services import create_account, today_for
+from relief.plans import services as plans
+from relief.plans.models import Plan, Taper
+from relief.sharing.models import Share
+from relief.treatments.models import Dose
+from tests.factories import (
+    ago,
+    make_attack,
+    make_batch,
+    make_dose,
+    make_medication,
+    make_product,
+    make_user,
+    substance,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_kratom_plan_with_interacting_medications_opens_and_reaches_its_taper(phone):
+    person = make_user("pat", time_zone="Europe/Berlin")
+    make_medication(person, "amitriptyline")
+    make_medication(person, "clonazepam")
+    today = today_for(person)
+    plan = plans.start_plan(
+        person,
+        substance=substance("kratom"),
+        kind="acute",
+        starts_on=today,
+        reassess_on=today + timedelta(days=30),
+    )
+    phone.sign_in(person)
+    phone.open(f"/plans/{plan.pk}/")
+    expect(phone.page.get_by_role("heading", level=1)).to_be_visible()
+    expect(phone.page.get_by_text("Clonazepam", exact=False).first).to_be_visible()
+    phone.screenshot("plan-with-interactions-phone")
+    assert phone.serious_accessibility_problems() == []
+    phone.tap(phone.page.get_by_role("button", name="Start a taper tracker"))
+    assert Taper.objects.filter(user=person).exists()
+    phone.open(f"/plans/{plan.pk}/")
+    phone.tap(phone.page.get_by_role("link", name="Set up a personal trial for this plan"))
+    expect(phone.page.get_by_role("heading", level=1)).to_be_visible()
+    assert Plan.objects.filter(user=person).count() == 1
+
+
+def test_an_account_that_signs_in_by_link_sets_a_password_and_later_deletes_itself(phone, capsys):
+    from relief.accounts.services_links import create_login_link
+
+    demo = create_account("demo", time_zone="Europe/Berlin")
+    phone.open(create_login_link(demo))
+    phone.tap(phone.page.get_by_role("button", name="Sign in"))
+    phone.open("/accounts/settings/")
+    phone.tap(phone.page.get_by_role("link", name="Set a password"))
+    expect(phone.page.get_by_role("heading", name="Set a password")).to_be_visible()
+    phone.page.get_by_label("New password", exact=True).fill("a calm walk by the river 9")
+    phone.page.get_by_label("New password confirmation").fill("a calm walk by the river 9")
+    phone.screenshot("set-first-password-phone")
+    assert phone.serious_accessibility_problems() == []
+    phone.tap(phone.page.get_by_role("button", name="Save password"))
+    demo.refresh_from_db()
+    assert demo.has_usable_password()
+
+    demo.set_unusable_password()  # as before the password: link only, and the sign-in is old now
+    demo.save()
+    phone.sign_in(demo)
+    with time_machine.travel(timezone.now() + timedelta(minutes=20), tick=True):
+        phone.open("/accounts/settings/")
+        phone.tap(phone.page.get_by_role("link", name="Delete the account and all its data"))
+        expect(phone.page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+        phone.tap(phone.page.get_by_role("button", name="Send me a one-time link"))
+        expect(phone.page.get_by_text("printed in the terminal")).to_be_visible()
+        phone.screenshot("confirm-it-is-you-phone")
+        assert phone.serious_accessibility_problems() == []
+        line = next(x for x in capsys.readouterr().err.splitlines() if "confirmation link for demo" in x)
+        phone.page.goto(line.split(": ", 1)[1])
+        phone.tap(phone.page.get_by_role("button", name="Confirm and go on"))
+        expect(phone.page.get_by_role("heading", name="Delete your account")).to_be_visible()
+        phone.tap(phone.page.get_by_role("button", name="Delete my account and all data"))
+    assert not User.objects.filter(username="demo").exists()
+
+
+SHARE_STUB = """
+window.__shared = [];
+navigator.share = function (data) { window.__shared.push(data); return Promise.resolve(); };
+"""
+
+
+def test_sharing_is_found_from_settings_and_the_report_and_the_link_copies_and_shares(phone):
+    person = make_user("kai", time_zone="America/New_York")
+    phone.context.add_init_script(SHARE_STUB)
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=phone.base_url)
+    phone.sign_in(person)
+    phone.open("/exchange/report/")
+    expect(phone.page.get_by_role("link", name="Share this report with your clinician")).to_be_visible()
+    phone.open("/accounts/settings/")
+    phone.tap(phone.page.get_by_role("link", name="Share with your clinician"))
+    phone.page.get_by_label("For whom").fill("Dr Weber")
+    phone.tap(phone.page.get_by_role("button", name="Create link"))
+    link = phone.page.get_by_label("Share link").input_value()
+    assert "/shared/" in link
+    phone.tap(phone.page.get_by_role("button", name="Copy link"))
+    expect(phone.page.get_by_role("button", name="Copied")).to_be_visible()
+    assert phone.page.evaluate("navigator.clipboard.readText()") == link
+    phone.tap(phone.page.get_by_role("button", name="Share…"))
+    assert phone.page.evaluate("window.__shared")[0]["url"] == link
+    page = phone.page.content()
+    expires = timezone.localtime(
+        Share.objects.get(user=person).expires_at, timezone=_zone("America/New_York")
+    )
+    assert expires.strftime("%H:%M") in page
+    assert "UTC" not in phone.page.inner_text("main")
+    phone.screenshot("sharing-new-link-phone")
+    assert phone.serious_accessibility_problems() == []
+
+
+def _zone(name):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _kratom_history(person):
+    red = make_product(person, "Red Bali")
+    lot = make_batch(red, "LOT-7")
+    for day in range(12):
+        make_dose(person, amount=2, product=red, batch=lot, taken_at=ago(days=day + 1), reason="chronic")
+    for day in range(20):
+        make_dose(
+            person,
+            "magnesium",
+            amount=400,
+            unit="mg",
+            taken_at=ago(days=day + 1, hours=2),
+            reason="preventive",
+        )
+    make_dose(person, "sumatriptan", amount=50, unit="mg", taken_at=ago(days=9), reason="acute")
+    for day in range(4):
+        make_dose(
+            person, "ibuprofen", amount=400, unit="mg", taken_at=ago(days=day + 3, hours=3), reason="acute"
+        )
+    return red, lot
+
+
+def test_at_night_the_usual_kratom_dose_is_one_tap_with_a_few_seconds_of_undo(chromium, live_server):
+    from tests.browser.conftest import PHONE, Session
+
+    session = Session(chromium, live_server.url, PHONE, color_scheme="dark")
+    try:
+        person = make_user("ash", time_zone="Europe/Berlin")
+        _kratom_history(person)
+        session.sign_in(person)
+        session.open("/")
+        session.tap(session.page.get_by_role("button", name="Attack started now"))
+        session.tap(session.page.get_by_role("button", name="Kratom 2 g · Red Bali"))
+        expect(session.page.get_by_role("button", name="Undo Kratom")).to_be_visible()
+        assert session.taps == 2
+        assert Dose.objects.filter(user=person, attack__isnull=False).count() == 1
+        session.screenshot("attack-mode-undo-phone")
+        assert session.serious_accessibility_problems() == []
+        session.tap(session.page.get_by_role("button", name="Undo Kratom"))
+        expect(session.page.get_by_text("Removed: Kratom")).to_be_visible()
+        assert Dose.objects.filter(user=person, attack__isnull=False).count() == 0
+        session.tap(session.page.get_by_role("button", name="Kratom 2 g · Red Bali"))
+        expect(session.page.get_by_role("button", name="Undo Kratom")).to_be_visible()
+        expect(session.page.get_by_role("button", name="Undo Kratom")).to_be_hidden(
+            timeout=15000
+        )  # a few seconds
+        assert Dose.objects.filter(user=person, attack__isnull=False).count() == 1
+        assert session.foreign_hosts() == set()
+    finally:
+        session.context.close()
+
+
+def test_something_else_finds_sumatriptan_by_its_first_letters_and_presets_the_last_amount(
+    chromium, live_server
+):
+    from tests.browser.conftest import PHONE, Session
+
+    session = Session(chromium, live_server.url, PHONE, color_scheme="dark")
+    try:
+        person = make_user("jo", time_zone="Europe/Berlin")
+        _kratom_history(person)
+        other = make_product(person, "White Borneo")
+        make_batch(other, "LOT-W")
+        attack = make_attack(person, started_at=ago(minutes=10))
+        session.sign_in(person)
+        session.open(f"/diary/attack/{attack.pk}/")
+        session.tap(session.page.get_by_role("link", name="Something else"))
+        assert "attack-mode" in session.page.get_attribute("body", "class")
+        session.page.get_by_label("Find a substance").fill("suma")
+        session.tap(
+            session.page.get_by_role("group", name="Matching substances").get_by_role(
+                "button", name="Sumatriptan"
+            )
+        )
+        assert session.page.get_by_label("Amount", exact=True).input_value() == "50"
+        assert session.page.get_by_label("Unit", exact=True).input_value() == "mg"
+        session.page.get_by_label("Find a substance").fill("imitr")
+        expect(
+            session.page.get_by_role("group", name="Matching substances").get_by_role(
+                "button", name="Sumatriptan"
+            )
+        ).to_be_visible()
+        session.page.get_by_label("Product", exact=True).select_option(label=str(other))
+        batches = session.page.locator("select[name=batch] option:not([disabled])").all_inner_texts()
+        assert all("LOT-7" not in b for b in batches)
+        session.page.get_by_label("Product", exact=True).select_option(index=0)
+        session.page.get_by_label("Find a substance").fill("suma")
+        session.tap(
+            session.page.get_by_role("group", name="Matching substances").get_by_role(
+                "button", name="Sumatriptan"
+            )
+        )
+        session.screenshot("attack-mode-something-else-phone")
+        assert session.serious_accessibility_problems() == []
+        session.tap(session.page.get_by_role("button", name="Save dose"))
+        dose = Dose.objects.get(attack=attack)
+        assert (dose.substance.key, dose.amount, dose.unit) == ("sumatriptan", 50, "mg")
+        assert session.foreign_hosts() == set()
+    finally:
+        session.context.close()
