@@ -191,7 +191,7 @@ def test_stopping_walks_through_the_taper_tracker(page):
     page.get_by_label("Unit").fill("g")
     page.get_by_role("button", name="Add step").click()
     page.wait_for_load_state()
-    expect(page.get_by_text(f"Today ({today}):")).to_be_visible()
+    expect(page.get_by_text(f"Today ({today:%a} {today.day} {today:%b}):")).to_be_visible()
     page.get_by_role("button", name="Save check-in").click()
     page.wait_for_load_state()
     expect(page.get_by_text("0 of 64")).to_be_visible()

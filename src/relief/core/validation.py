@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from relief.core.display import moment_text
+
 
 def in_range(low: float, high: float) -> list:
     """Validators for an inclusive numeric range, with one message that names both ends."""
@@ -44,8 +46,9 @@ def check_not_future(errors: dict[str, list[str]], field: str, moment: datetime 
         return
     now = timezone.now()
     if moment > now + future_tolerance():
+        zone = timezone.get_current_timezone()  # the person's own on pages; UTC, and said so, elsewhere
         errors.setdefault(field, []).append(
-            f"is in the future ({moment:%Y-%m-%d %H:%M} UTC, now is {now:%Y-%m-%d %H:%M} UTC); "
+            f"is in the future ({moment_text(moment)}, while it is {moment_text(now)} now in {zone}); "
             "check the date and the time zone on your profile"
         )
 

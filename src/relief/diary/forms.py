@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.models import User
 
+from relief.core.display import dose_label
 from relief.diary.models import Attack, DayRecord, FactorTag, SideEffect
 from relief.diary.questionnaire_text import ITEMS, SCALES
 from relief.treatments.models import Dose
@@ -234,9 +235,11 @@ class SideEffectForm(forms.ModelForm):
         if self.instance._state.adding:
             self.instance.user = user
         doses = Dose.objects.filter(user=user).select_related("substance").order_by("-taken_at")[:30]
-        cast(forms.ModelChoiceField, self.fields["dose"]).queryset = Dose.objects.filter(
-            pk__in=[d.pk for d in doses]
-        ).select_related("substance")
+        choice = cast(forms.ModelChoiceField, self.fields["dose"])
+        choice.queryset = Dose.objects.filter(pk__in=[d.pk for d in doses]).select_related("substance")
+        choice.label_from_instance = dose_label  # type: ignore[method-assign,assignment]
+        if self.instance._state.adding and not self.is_bound:
+            self.initial.setdefault("severity", None)  # the person chooses; nothing is preselected
 
 
 class FactorTagForm(forms.ModelForm):

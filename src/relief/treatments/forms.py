@@ -6,9 +6,10 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from relief.core.access import owned
+from relief.core.display import moment_text
 from relief.diary.forms import scale, when
 from relief.diary.models import Attack
 from relief.products.models import Batch, Product
@@ -47,12 +48,9 @@ class OptionData(forms.Select):
 
 def _attack_label(attack: Attack) -> str:
     """An attack as the person knows it: its start in their own zone, with the day when not today."""
-    local = timezone.localtime(attack.started_at)
-    clock = f"{local:%H:%M}"
     kind = "Migraine" if attack.believed_migraine else "Attack"
-    if local.date() == timezone.localdate():
-        return f"{kind} from {clock} today"
-    return f"{kind} from {dateformat.format(local, 'D j M')}{'' if local.year == timezone.localdate().year else f' {local.year}'} {clock}"
+    today = timezone.localtime(attack.started_at).date() == timezone.localdate()
+    return f"{kind} from {moment_text(attack.started_at)}{' today' if today else ''}"
 
 
 class DoseForm(forms.ModelForm):

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from relief.core import alerts
+from relief.core.display import day_text, moment_text
 
 register = template.Library()
 
@@ -35,29 +36,21 @@ def minutes_since(value: Any, now: Any) -> int:
     return int((now - value).total_seconds() // 60)
 
 
-def _local(value: datetime) -> datetime:
-    return timezone.localtime(value) if timezone.is_aware(value) else value
-
-
 @register.filter
-def day(value: date | datetime | None) -> str:
+def day(value: date | datetime | str | None) -> str:
     """'Tue 1 Dec', or 'Tue 1 Dec 2025' when the year is not this one; a moment counts in the local zone."""
-    if not isinstance(value, date):
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value).date()
-    text = dateformat.format(value, "D j M")
-    return text if value.year == timezone.localdate().year else f"{text} {value.year}"
+    if isinstance(value, str):  # an ISO date kept as text (the safety knowledge's "as of")
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return day_text(value) if isinstance(value, date) else ""
 
 
 @register.filter
 def when(value: datetime | None) -> str:
     """A moment in the local zone: '14:05' today, 'Mon 30 Nov 14:05' on another day."""
-    if not isinstance(value, datetime):
-        return ""
-    local = _local(value)
-    clock = dateformat.format(local, "H:i")
-    return clock if local.date() == timezone.localdate() else f"{day(local)} {clock}"
+    return moment_text(value) if isinstance(value, datetime) else ""
 
 
 @register.filter
@@ -72,4 +65,4 @@ def hours_ago(value: datetime | None) -> str:
         return f"{minutes} min ago"
     if minutes < 24 * 60:
         return f"{minutes // 60} h ago"
-    return when(value)
+    return moment_text(value)
