@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django import forms
@@ -43,6 +44,7 @@ class ProfileForm(forms.ModelForm):
             "city",
             "units",
             "checkin_reminder_time",
+            "day_ends_at",
             "track_menstruation",
             "sex",
             "birth_year",
@@ -53,6 +55,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "time_zone": forms.TextInput(attrs={"list": "zones", "autocomplete": "off"}),
             "checkin_reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "day_ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "pregnant": forms.NullBooleanSelect,
             "breastfeeding": forms.NullBooleanSelect,
             "drives": forms.NullBooleanSelect,
@@ -62,6 +65,15 @@ class ProfileForm(forms.ModelForm):
             "time_zone": "Decides which day an entry belongs to, for example Europe/Berlin.",
             "checkin_reminder_time": "Leave empty for no reminder.",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day_ends_at"].required = False
+
+    def clean_day_ends_at(self) -> time:
+        """Empty keeps the usual 04:00; 00:00 means the day ends at midnight."""
+        value = self.cleaned_data.get("day_ends_at")
+        return value if value is not None else Profile._meta.get_field("day_ends_at").get_default()
 
 
 class ConfirmPasswordForm(forms.Form):

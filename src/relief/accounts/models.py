@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -54,6 +56,11 @@ class Profile(UUIDModel):
         null=True, blank=True, help_text="Drives a vehicle (for the driving-after-a-dose notice)"
     )
     checkin_reminder_time = models.TimeField(null=True, blank=True)
+    day_ends_at = models.TimeField(
+        default=time(4, 0),
+        verbose_name="My day ends at",
+        help_text="A check-in before this time counts for the day before, for a late evening. Midnight for none.",
+    )
 
     def __str__(self) -> str:
         return f"profile of {self.user}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from relief.accounts.models import Profile
-from relief.core.timeutil import is_valid_zone, local_day
+from relief.core.timeutil import is_valid_zone, local_day, zone
 
 
 class AccountError(Exception):
@@ -41,6 +41,14 @@ def time_zone_of(user: User) -> str:
 
 def today_for(user: User) -> date:
     return local_day(timezone.now(), time_zone_of(user))
+
+
+def checkin_day_for(user: User, now: datetime | None = None) -> date:
+    """The day a check-in made now belongs to: before the person's "my day ends at", still the day before."""
+    profile = get_profile(user)
+    local = (now or timezone.now()).astimezone(zone(profile.time_zone))
+    ends = profile.day_ends_at
+    return local.date() - timedelta(days=1) if ends is not None and local.time() < ends else local.date()
 
 
 @transaction.atomic

@@ -71,7 +71,9 @@ def _manage(request: HttpRequest, **extra: Any) -> HttpResponse:
         "own_id": get_profile(_me(request)).pk,
         **extra,
     }
-    with timezone.override(zone(time_zone_of(_me(request)))):  # expiries and the access log in the person's zone
+    with timezone.override(
+        zone(time_zone_of(_me(request)))
+    ):  # expiries and the access log in the person's zone
         return render(request, "sharing/manage.html", context, status=422 if extra.get("errors") else 200)
 
 

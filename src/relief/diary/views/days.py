@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,9 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from relief.accounts.services import get_profile, today_for
+from relief.accounts.services import checkin_day_for, get_profile, today_for
 from relief.core.access import get_owned_or_404, owned
 from relief.core.decorators import AuthedRequest, journal_view
+from relief.core.display import day_text
 from relief.core.web import add_errors, confirm_delete, saved
 from relief.diary.forms import CheckinForm
 from relief.diary.models import DayFactor, DayRecord, FactorTag
@@ -20,10 +21,10 @@ from relief.diary.services import log_day
 
 
 def _chosen_day(request: AuthedRequest) -> date:
+    """The day asked for, else the day a check-in now belongs to (before "my day ends at": yesterday)."""
     text = request.POST.get("date") or request.GET.get("date") or ""
-    today = today_for(request.user)
     if not text:
-        return today
+        return checkin_day_for(request.user)
     try:
         chosen = date.fromisoformat(text)
     except ValueError as exc:
@@ -59,14 +60,17 @@ def checkin(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return saved(request, f"Check-in for {day:%A %-d %B} saved.", result.alerts, reverse("today"))
+            return saved(request, f"Check-in for {day_text(day)} saved.", result.alerts, reverse("today"))
+    today = today_for(user)
     context = {
         "form": form,
         "day": day,
         "period": period,
         "periods": DayRecord.Period.choices,
         "record": record,
-        "is_today": day == today_for(user),
+        "is_today": day == today,
+        "is_yesterday": day == today - timedelta(days=1),
+        "choices": [(today, "Today"), (today - timedelta(days=1), "Yesterday")],
     }
     return render(request, "diary/checkin.html", context)
 
@@ -75,5 +79,8 @@ def checkin(request: AuthedRequest) -> HttpResponse:
 def day_record_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     record = get_owned_or_404(DayRecord, request.user, pk)
     return confirm_delete(
-        request, record, what=f"the check-in of {record.date:%-d %B}", done=reverse("day", args=[record.date])
+        request,
+        record,
+        what=f"the check-in of {day_text(record.date)}",
+        done=reverse("day", args=[record.date]),
     )
