@@ -231,3 +231,85 @@ def test_something_else_finds_sumatriptan_by_its_first_letters_and_presets_the_l
         assert session.foreign_hosts() == set()
     finally:
         session.context.close()
+
+
+def test_times_on_the_phone_are_in_the_persons_zone(phone):
+    person = make_user("ren", time_zone="Asia/Tokyo")
+    attack = make_attack(person, started_at=ago(hours=26))
+    dose = make_dose(person, attack=attack, reason="acute", taken_at=ago(hours=25))
+    phone.sign_in(person)
+    for path in (
+        "/diary/side-effects/new/",
+        "/treatments/doses/new/",
+        "/sharing/",
+        f"/treatments/doses/{dose.pk}/",
+    ):
+        phone.open(path)
+        assert "UTC" not in phone.page.inner_text("main"), path
+    phone.open("/diary/side-effects/new/")
+    local = timezone.localtime(dose.taken_at, _zone("Asia/Tokyo"))
+    label = f"3 g Kratom at {local:%a} {local.day} {local:%b} {local:%H:%M}"
+    phone.page.get_by_label("After which dose (optional)").select_option(label=label)
+    assert phone.page.locator("input[name=severity]:checked").count() == 0
+
+
+def test_a_check_in_after_midnight_is_for_the_evening_before_and_today_can_be_chosen(phone):
+    from zoneinfo import ZoneInfo
+
+    from relief.diary.models import DayRecord
+
+    person = make_user("lou", time_zone="Europe/Berlin")
+    night = timezone.localtime(timezone.now(), ZoneInfo("Europe/Berlin")).replace(hour=1, minute=20)
+    with time_machine.travel(night, tick=True):
+        phone.sign_in(person)
+        phone.open("/")
+        phone.tap(phone.page.get_by_role("link", name="Daily check-in"))
+        expect(phone.page.get_by_role("heading", name="How was yesterday?")).to_be_visible()
+        phone.screenshot("checkin-after-midnight-phone")
+        assert phone.serious_accessibility_problems() == []
+        phone.tap(phone.page.get_by_role("group", name="Worst pain today").get_by_text("3", exact=True))
+        phone.tap(phone.page.get_by_role("button", name="Save check-in"))
+        assert DayRecord.objects.get(user=person).date == night.date() - timedelta(days=1)
+        assert phone.taps == 3
+        phone.open("/diary/checkin/")
+        phone.tap(phone.page.get_by_role("navigation", name="Which day").get_by_role("link", name="Today"))
+        expect(phone.page.get_by_role("heading", name="How was today?")).to_be_visible()
+
+
+def test_after_a_pain_tap_the_keyboard_stays_in_place_and_the_save_is_announced(phone):
+    person = make_user("max", time_zone="Europe/Berlin")
+    attack = make_attack(person, started_at=ago(minutes=5))
+    phone.sign_in(person)
+    phone.open(f"/diary/attack/{attack.pk}/")
+    phone.page.get_by_role("button", name="Pain 6 of 10").focus()
+    phone.page.keyboard.press("Enter")
+    phone.page.get_by_text("pain 6 at").wait_for()
+    expect(phone.page.get_by_role("button", name="Pain 6 of 10")).to_be_focused()
+    expect(phone.page.locator("#live")).to_contain_text("pain 6 at")
+    phone.page.keyboard.press("Tab")
+    assert phone.page.evaluate("document.activeElement.getAttribute('aria-label')") == "Pain 7 of 10"
+
+
+def test_tables_stack_into_cards_on_a_phone_and_no_text_is_cut(phone):
+    from relief.diary.demo import create_demo
+
+    create_demo("reader", days=200, seed=6)
+    person = User.objects.get(username="reader")
+    phone.sign_in(person)
+    for path in ("/safety/", "/exchange/report/", "/insights/", "/sharing/"):
+        phone.open(path)
+        phone.page.wait_for_load_state("networkidle")
+        cut = phone.page.evaluate(
+            """Array.from(document.querySelectorAll('main td, main th'))
+                 .filter(c => c.offsetParent !== null && c.scrollWidth > c.clientWidth + 1)
+                 .map(c => c.textContent.trim().slice(0, 40))"""
+        )
+        assert cut == [], (path, cut)
+        stacked = phone.page.evaluate(
+            "Array.from(document.querySelectorAll('main table')).every(t => t.classList.contains('stack'))"
+        )
+        assert stacked, path
+        wide = phone.page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not wide, path
+        phone.screenshot("stacked-" + path.strip("/").replace("/", "-") + "-phone")
+        assert phone.serious_accessibility_problems() == [], path

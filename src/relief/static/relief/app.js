@@ -170,6 +170,32 @@
     filterBatches();
   }
 
+  /* ---- Tables become one card per row on a phone (CSS below 480 px): each cell learns its column's
+     name, long cells wrap instead of being cut, and ARIA roles keep it a table for screen readers. */
+  function stackTables(root) {
+    root.querySelectorAll("main table").forEach(function (table) {
+      if (table.classList.contains("stack") || table.hasAttribute("data-no-stack")) { return; }
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) { return; }
+      var names = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
+      table.classList.add("stack");
+      table.setAttribute("role", "table");
+      table.querySelectorAll("thead, tbody, tfoot").forEach(function (g) { g.setAttribute("role", "rowgroup"); });
+      table.querySelectorAll("tr").forEach(function (tr) {
+        tr.setAttribute("role", "row");
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (cell.tagName === "TH") {
+            cell.setAttribute("role", cell.getAttribute("scope") === "row" ? "rowheader" : "columnheader");
+            return;
+          }
+          cell.setAttribute("role", "cell");
+          if (!cell.hasAttribute("data-label") && names[i]) { cell.setAttribute("data-label", names[i]); }
+          if (cell.textContent.trim().length > 28) { cell.classList.add("long"); }
+        });
+      });
+    });
+  }
+
   /* ---- A one-tap dose can be taken back for a few seconds. */
   var UNDO_SECONDS = 8;
   function setUpUndo(root) {
@@ -191,7 +217,7 @@
     var region = e.detail && e.detail.target;
     if (region && !region.isConnected && region.id) { region = document.getElementById(region.id); }
     if (!region || !region.isConnected) { return; }
-    setUpCopyAndShare(region); setUpDoseForm(region); setUpUndo(region);
+    setUpCopyAndShare(region); setUpDoseForm(region); setUpUndo(region); stackTables(region);
     var target = null;
     if (lastControl) {
       Array.prototype.some.call(region.querySelectorAll("button[name]"), function (b) {
@@ -211,6 +237,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    stackTables(document);
     setUpCopyAndShare(document);
     setUpDoseForm(document);
     setUpUndo(document);
