@@ -4,8 +4,8 @@ Scripts authenticate with ``Authorization: Bearer <token>`` (see relief.sharing.
 the web app's own htmx calls use the login session and send the CSRF token.  Writes go through the
 same services as the pages; a refused entry is a 422 whose body lists each field with its message.
 Reads take an optional ``owner`` (the person's profile id) to read a journal shared with the caller;
-writes only ever touch the caller's own entries.  The OpenAPI document is at /api/openapi.json; the
-interactive docs page is off because it would load its assets from a CDN.
+writes only ever touch the caller's own entries.  The OpenAPI document is at /api/openapi.json and a
+readable page at /api/docs (relief.api.docs; ninja's own page is off because it loads assets from a CDN).
 """
 
 from __future__ import annotations

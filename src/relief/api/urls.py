@@ -3,5 +3,6 @@
 from django.urls import path
 
 from relief.api.api import api
+from relief.api.docs import api_docs
 
-urlpatterns = [path("", api.urls)]
+urlpatterns = [path("docs", api_docs, name="api_docs"), path("", api.urls)]
