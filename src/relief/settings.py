@@ -162,7 +162,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, gzip and brotli copies; see relief.core.staticfiles (collected by `relief serve`).
+    "staticfiles": {"BACKEND": "relief.core.staticfiles.HashedCompressedStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 

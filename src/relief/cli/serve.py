@@ -21,6 +21,7 @@ def serve(host, port, workers) -> None:
     from relief.cli import ensure_migrated
 
     ensure_migrated()
+    _collect_static()
     _welcome(host, port)
 
     class Server(BaseApplication):
@@ -42,6 +43,13 @@ def serve(host, port, workers) -> None:
             return application
 
     Server().run()
+
+
+def _collect_static() -> None:
+    """Write the hashed, gzip- and brotli-compressed static files WhiteNoise serves with long cache lifetimes."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _welcome(host: str, port: int) -> None:

@@ -41,7 +41,7 @@ def day(value: date | datetime | str | None) -> str:
     """'Tue 1 Dec', or 'Tue 1 Dec 2025' when the year is not this one; a moment counts in the local zone."""
     if isinstance(value, str):  # an ISO date kept as text (the safety knowledge's "as of")
         try:
-            value = date.fromisoformat(value[:10])
+            return day_text(date.fromisoformat(value[:10]))
         except ValueError:
             return value
     return day_text(value) if isinstance(value, date) else ""
