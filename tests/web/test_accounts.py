@@ -100,7 +100,9 @@ def test_a_one_time_login_link_signs_in_once():
     alice = make_user("alice")
     path = create_login_link(alice)
     client = strict()
-    assert client.get(path).status_code == 200
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "opens the journal <strong>alice</strong>" in page.content.decode()
     response = post_form(client, path, {})
     assert response.status_code == 302
     assert client.get(reverse("today")).status_code == 200

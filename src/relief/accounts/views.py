@@ -107,10 +107,19 @@ def login_link(request: HttpRequest, token: str) -> HttpResponse:
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return HttpResponseRedirect(next_url(request, reverse("today")))
-        valid = False
+        link = None
     else:
-        valid = LoginLink.objects.filter(token_hash=_hash(token), used_at__isnull=True).exists()
-    context = {"valid": valid, "confirming": bool(request.GET.get("next"))}
+        link = (
+            LoginLink.objects.select_related("user")
+            .filter(token_hash=_hash(token), used_at__isnull=True)
+            .first()
+        )
+    valid = link is not None
+    context = {
+        "valid": valid,
+        "account": link.user.get_username() if link is not None else "",
+        "confirming": bool(request.GET.get("next")),
+    }
     return render(request, "accounts/login_link.html", context, status=200 if valid else 410)
 
 

@@ -18,7 +18,8 @@ from relief.cli.common import echo_json
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same diary.")
 @click.option("--name", "username", default="demo", show_default=True, help="Account to create for the demo.")
 @click.option("--replace", is_flag=True, help="Delete an existing account of that name first.")
-def demo(days, seed, username, replace) -> None:
+@click.option("--progress", is_flag=True, help="Say each step on stderr while it builds the diary.")
+def demo(days, seed, username, replace, progress) -> None:
     """Create an account with a simulated diary (attacks, days with factors, kratom and other doses with
     outcomes, side effects, products with lab reports, standing medications, questionnaires).
 
@@ -27,6 +28,7 @@ def demo(days, seed, username, replace) -> None:
     \b
     Example:
       relief demo --days 365 --seed 1
+      relief demo --progress > summary.json
     """
     from django.contrib.auth import get_user_model
 
@@ -41,7 +43,8 @@ def demo(days, seed, username, replace) -> None:
                 f"an account named {username!r} exists; add --replace to start it over"
             )
         existing.delete()
-    summary = create_demo(username, days=days, seed=seed)
+    say = (lambda text: click.echo(f"  {text}...", err=True)) if progress else None
+    summary = create_demo(username, days=days, seed=seed, progress=say)
     echo_json(summary.as_dict())
 
 

@@ -68,7 +68,11 @@ def _welcome(host: str, port: int) -> None:
         return
     only = users.first()
     if users.count() == 1 and only is not None:
-        click.echo(f"One-time login link for {only.username}: {base}{create_login_link(only)}", err=True)
+        link = f"{base}{create_login_link(only)}"
+        click.echo(
+            f"\nOpen this one-time login link to sign in as {only.username} (within 15 minutes): {link}\n",
+            err=True,
+        )
     else:
         click.echo(f"Open {base}/ and log in.", err=True)
 

@@ -8,6 +8,7 @@ database rows, through the same model validation as any other entry.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -87,9 +88,16 @@ def _checked(objects: list[Any]) -> list[Any]:
 
 @transaction.atomic
 def create_demo(
-    username: str = "demo", *, days: int = 365, seed: int = 1, end: date | None = None
+    username: str = "demo",
+    *,
+    days: int = 365,
+    seed: int = 1,
+    end: date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Create an account with ``days`` days of simulated diary ending yesterday."""
+    """Create an account with ``days`` days of simulated diary ending yesterday; ``progress`` hears each step."""
+    say = progress or (lambda text: None)
+    say(f"Simulating {days} days of headaches, doses and check-ins")
     end = end or (timezone.now().astimezone(timezone.get_current_timezone()).date() - timedelta(days=1))
     start = end - timedelta(days=days - 1)
     sim = simulate_diary(days=days, seed=seed, start=start, config=SimConfig(time_zone=DEMO_TIME_ZONE))
@@ -103,10 +111,15 @@ def create_demo(
     summary = DemoSummary(user=username, days=days)
     substances = {name: Substance.objects.get(key=key) for name, key in SUBSTANCE_KEYS.items()}
 
+    say("Saving products and lab reports")
     batches = _products(user, sim.kratom_batches, substances["Kratom"], summary)
+    say(f"Saving {len(diary.attacks)} attacks")
     attacks = _attacks(user, diary.attacks, summary)
+    say(f"Saving {len(diary.days)} daily check-ins")
     _days(user, diary.days, summary)
+    say(f"Saving {len(diary.doses)} doses with their outcomes")
     doses = _doses(user, diary.doses, substances, batches, attacks, summary)
+    say("Saving side effects, questionnaires and standing medications")
     _side_effects(user, diary.side_effects, doses, summary)
     _questionnaires(user, diary.questionnaires, summary)
     _medications(user, start, summary)

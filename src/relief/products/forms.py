@@ -63,4 +63,6 @@ class LabReportForm(forms.ModelForm):
             "mercury_ppm": "Mercury (ppm)",
             "yeast_mould_cfu_g": "Yeast and mould (CFU/g)",
             "report_id": "Report number",
+            "salmonella_detected": "Salmonella found",
+            "ecoli_detected": "E. coli found",
         }

@@ -71,7 +71,7 @@ def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[
                     level="caution",
                     title="Driving after a kratom dose",
                     message=(
-                        f"Your last kratom dose was {hours:.1f} hours ago and your profile says you drive. "
+                        f"Your last kratom dose was {_ago(hours)} and your profile says you drive. "
                         f"{fact['statement']} Do not drive while you feel any effect."
                     ),
                     actions=("Plan another way to travel if you feel drowsy, slowed or unwell.",),
@@ -79,3 +79,13 @@ def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[
                 )
             )
     return alerts
+
+
+def _ago(hours: float) -> str:
+    """'just now', '25 minutes ago', '1.5 hours ago' (never '0.0 hours ago')."""
+    minutes = round(hours * 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    return f"{hours:.1f} hours ago"
