@@ -33,11 +33,23 @@ from relief.diary.models import (
     QuestionnaireResponse,
     SideEffect,
 )
+from relief.plans.models import (
+    Allocation,
+    Amendment,
+    Decision,
+    Plan,
+    PlanStep,
+    Taper,
+    TaperStep,
+    Trial,
+    TrialOption,
+)
 from relief.products.models import Batch, LabReport, Product
 from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication, Substance
 
 FORMAT_NAME = "relief-journal"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added plans, trials, tapers and decisions, and "day_ends_at" on the profile
+READABLE_VERSIONS = (1, 2)  # a version-1 file is a version-2 file without those
 SKIPPED_FIELDS = {"user"}
 DERIVED_FIELDS = {"amount_g"}  # exported for spreadsheet users, recomputed on import
 
@@ -87,6 +99,31 @@ TABLES: tuple[Table, ...] = (
         QuestionnaireResponse,
         description="Questionnaire item answers (scores are computed)",
     ),
+    Table(
+        "plans",
+        Plan,
+        children=(Child("steps", PlanStep, "plan"), Child("decisions", Decision, "plan")),
+        description="Guided treatment plans with their steps and the decisions taken at reassessment",
+    ),
+    Table(
+        "trials",
+        Trial,
+        children=(
+            Child("options", TrialOption, "trial"),
+            Child("allocations", Allocation, "trial"),
+            Child("amendments", Amendment, "trial"),
+        ),
+        description=(
+            "Personal trials: protocol, options, the sealed sequence (sealed_option is readable in this file, "
+            "so opening it shows the order of a running trial) and amendments"
+        ),
+    ),
+    Table(
+        "tapers",
+        Taper,
+        children=(Child("steps", TaperStep, "taper"),),
+        description="Taper trackers with the steps agreed with a clinician",
+    ),
 )
 
 PROFILE_FIELDS = (
@@ -102,6 +139,7 @@ PROFILE_FIELDS = (
     "breastfeeding",
     "drives",
     "checkin_reminder_time",
+    "day_ends_at",
 )
 
 

@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator
 from relief.accounts.models import Profile
 from relief.exchange.jsonformat import (
     FORMAT_NAME,
-    FORMAT_VERSION,
     PROFILE_FIELDS,
+    READABLE_VERSIONS,
     TABLES,
     json_key,
     record_fields,
@@ -92,7 +92,7 @@ def build_schema() -> dict[str, Any]:
         "type": "object",
         "properties": {
             "format": {"const": FORMAT_NAME},
-            "version": {"const": FORMAT_VERSION},
+            "version": {"enum": list(READABLE_VERSIONS)},
             "generator": {"type": "string"},
             "profile": profile,
             **tables,
