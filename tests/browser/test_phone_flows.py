@@ -313,3 +313,100 @@ def test_tables_stack_into_cards_on_a_phone_and_no_text_is_cut(phone):
         assert not wide, path
         phone.screenshot("stacked-" + path.strip("/").replace("/", "-") + "-phone")
         assert phone.serious_accessibility_problems() == [], path
+
+
+def test_download_everything_on_the_phone_holds_the_plans(phone):
+    import json
+
+    person = make_user("eve", time_zone="Europe/Berlin")
+    today = today_for(person)
+    plans.start_plan(
+        person,
+        substance=substance("kratom"),
+        kind="acute",
+        starts_on=today,
+        reassess_on=today + timedelta(days=30),
+    )
+    phone.sign_in(person)
+    phone.open("/accounts/settings/")
+    with phone.page.expect_download() as download:
+        phone.page.get_by_role("link", name="Download everything (JSON)").click()
+    doc = json.loads(download.value.path().read_text())
+    assert doc["version"] == 2
+    assert doc["plans"][0]["substance_id"] == str(substance("kratom").pk)
+
+
+NEW_PAGES = ("/sharing/", "/accounts/confirm/", "/api/docs", "/plans/", "/diary/checkin/", "/safety/")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_main_page_has_no_serious_accessibility_problem_in_light_and_dark(
+    scheme, chromium, live_server
+):
+    from tests.browser.conftest import PHONE, Session
+    from tests.browser.test_journeys import MAIN_PAGES
+
+    session = Session(chromium, live_server.url, PHONE, color_scheme=scheme)
+    try:
+        person = make_user("ida", time_zone="Europe/Berlin")
+        _kratom_history(person)
+        attack = make_attack(person, started_at=ago(minutes=30))
+        session.sign_in(person)
+        problems = {}
+        for path in (
+            *MAIN_PAGES,
+            *NEW_PAGES,
+            f"/treatments/doses/new/?attack={attack.pk}",
+            f"/diary/attack/{attack.pk}/",
+        ):
+            session.open(path)
+            found = session.serious_accessibility_problems()
+            if found:
+                problems[path] = found
+        assert problems == {}
+        assert session.foreign_hosts() == set()
+    finally:
+        session.context.close()
+
+
+def test_the_three_everyday_tasks_take_few_taps_on_the_demo_diary(phone):
+    """(a) an attack at night with the usual kratom dose, (b) the 2-hour outcome, (c) the evening check-in."""
+    from relief.diary.demo import create_demo
+    from relief.diary.models import Attack, DayRecord
+    from relief.treatments.usual import usual_doses
+
+    create_demo("demo", days=200, seed=1)
+    person = User.objects.get(username="demo")
+    Attack.objects.filter(user=person, ended_at__isnull=True).update(
+        ended_at=timezone.now() - timedelta(hours=3)
+    )
+    usual = usual_doses(person, during_attack=True)[0]
+    assert usual.template.substance.key == "kratom"
+    phone.sign_in(person)
+
+    phone.open("/")
+    phone.taps = 0
+    phone.tap(phone.page.get_by_role("button", name="Attack started now"))
+    phone.tap(phone.page.get_by_role("button", name=usual.label))
+    expect(phone.page.get_by_role("button", name="Undo Kratom")).to_be_visible()
+    attack = Attack.objects.get(user=person, ended_at__isnull=True)
+    assert attack.doses.get().substance.key == "kratom"
+    taps_a = phone.taps
+
+    attack.doses.update(taken_at=timezone.now() - timedelta(hours=2, minutes=5))
+    phone.open("/")
+    phone.taps = 0
+    phone.tap(phone.page.get_by_role("button", name="Pain 2", exact=True).first)
+    assert attack.doses.get().outcome.pain_2h == 2
+    taps_b = phone.taps
+
+    phone.open("/")
+    phone.taps = 0
+    phone.tap(phone.page.get_by_role("link", name="Daily check-in"))
+    phone.tap(phone.page.get_by_role("group", name="Worst pain today").get_by_text("4", exact=True))
+    phone.tap(phone.page.get_by_role("button", name="Save check-in"))
+    assert DayRecord.objects.filter(user=person, worst_pain=4).exists()
+    taps_c = phone.taps
+
+    print(f"taps: attack with usual kratom {taps_a}, 2-hour outcome {taps_b}, evening check-in {taps_c}")
+    assert (taps_a, taps_b, taps_c) == (2, 1, 3)
