@@ -218,6 +218,10 @@
     if (region && !region.isConnected && region.id) { region = document.getElementById(region.id); }
     if (!region || !region.isConnected) { return; }
     setUpCopyAndShare(region); setUpDoseForm(region); setUpUndo(region); stackTables(region);
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && !region.contains(active)) {
+      return;  // focus was not in the replaced content (a preview updating beside a field): leave it be
+    }
     var target = null;
     if (lastControl) {
       Array.prototype.some.call(region.querySelectorAll("button[name]"), function (b) {
