@@ -55,9 +55,9 @@ def test_attack_mode_logs_the_start_pain_and_the_usual_dose_in_three_taps(size, 
     session.open("/")
     session.tap(session.page.get_by_role("button", name="Attack started now"))
     session.tap(session.page.get_by_role("button", name="Pain 6 of 10"))
-    session.page.get_by_text("pain 6 at").wait_for()
+    session.page.get_by_text("pain 6 at").first.wait_for()
     session.tap(session.page.get_by_role("button", name="Kratom 3 g · Red Bali powder"))
-    session.page.get_by_text("Kratom 3 g at").wait_for()
+    session.page.get_by_text("Kratom 3 g at").first.wait_for()
     expect(
         session.page.get_by_role("alert").get_by_text("Combination to check: kratom and Sertraline")
     ).to_be_visible()

@@ -283,7 +283,7 @@ def test_after_a_pain_tap_the_keyboard_stays_in_place_and_the_save_is_announced(
     phone.open(f"/diary/attack/{attack.pk}/")
     phone.page.get_by_role("button", name="Pain 6 of 10").focus()
     phone.page.keyboard.press("Enter")
-    phone.page.get_by_text("pain 6 at").wait_for()
+    phone.page.get_by_text("pain 6 at").first.wait_for()
     expect(phone.page.get_by_role("button", name="Pain 6 of 10")).to_be_focused()
     expect(phone.page.locator("#live")).to_contain_text("pain 6 at")
     phone.page.keyboard.press("Tab")
