@@ -1,19 +1,34 @@
-"""Insights are computed once and reused until anything the analysis reads changes."""
+"""Insights are computed on the worker and stored; pages read the stored result and never run the analysis.
 
-import re
-from datetime import timedelta
+Freshness is a comparison of version numbers: every write raises the person's diary version in
+its own transaction, and a stored result is current while it was computed from that version (and
+the same analysis code, and for an open period the same local day).
+"""
+
+import json
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import Client
 
 from relief.accounts.services import get_profile
 from relief.diary.models import DayRecord
 from relief.exchange.reports import data
 from relief.insights import services
-from relief.insights.models import StoredInsights
-from relief.insights.services import diary_fingerprint, insights_for, recompute_insights
+from relief.insights.models import DiaryVersion, StoredInsights
+from relief.insights.services import (
+    DEFAULT_PERIOD,
+    Insights,
+    basis,
+    diary_version,
+    page_state,
+    period_key,
+    refresh_insights,
+    store_result,
+)
 from relief.treatments.models import Dose
 from relief.treatments.services import log_dose
 from tests.access.people import logged_in, profile_id, share_with
@@ -32,75 +47,81 @@ def small_diary(user: User) -> User:
     return user
 
 
-def analysis_must_not_run(monkeypatch) -> None:
+def analysis_must_not_run(monkeypatch) -> list[str]:
+    """Make every way into the analysis fail loudly; returns the list of calls (always empty if it passes)."""
+    calls: list[str] = []
+
     def refuse(*args, **kwargs):
-        raise AssertionError("the analysis ran although a current stored result exists")
+        calls.append("analysis")
+        raise AssertionError("the analysis ran where it must not")
 
     monkeypatch.setattr(data, "build_report", refuse)
+    monkeypatch.setattr(services, "compute_insights", refuse)
+    return calls
 
 
-def page_count(page: str) -> int:
-    return page.count("data:image/svg+xml;base64,")
+EMPTY_DOC = {
+    "disclaimer": "Self-reported diary data; not a diagnosis.",
+    "period": {"days": 31, "start": "2026-02-08", "end": "2026-03-10", "recorded_days": 0, "attacks": 0},
+    "notes": [],
+    "frequency": {"monthly": []},
+    "treatments": [],
+    "untreated": {"treatment": "Untreated", "treated_attacks": 0},
+    "dose_response": [],
+    "triggers": [],
+    "side_effects": [],
+    "tolerance": [],
+    "classification": {"wording": "", "findings": []},
+}
 
 
-def without_csrf(page: str) -> str:
-    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", page)
+def hand_made_result(
+    user: User, period: str = DEFAULT_PERIOD, *, version: int | None = None
+) -> StoredInsights:
+    """A stored result written directly, as the worker would leave it, without running the analysis."""
+    today = date(2026, 3, 10)
+    return StoredInsights.objects.create(
+        user=user,
+        period=period,
+        start=today - timedelta(days=30),
+        end=today,
+        diary_version=diary_version(user) if version is None else version,
+        basis=basis(user, period),
+        doc=json.dumps(EMPTY_DOC),
+        charts={},
+        computed_at=datetime.now().astimezone(),
+    )
 
 
-def test_a_fresh_result_is_stored_and_reused_without_running_the_analysis_again(monkeypatch):
-    person = small_diary(make_user())
-
-    first = insights_for(person)
-    analysis_must_not_run(monkeypatch)
-    again = insights_for(person)
-
-    assert not first.stored and again.stored
-    assert again.doc == first.doc and again.charts == first.charts
-    assert (again.start, again.end) == (first.start, first.end)
-    assert StoredInsights.objects.get(user=person).fingerprint == diary_fingerprint(person)
+# --- the diary version -----------------------------------------------------------------------------
 
 
-def test_the_page_from_a_stored_result_is_the_same_page_as_computed_live():
-    from relief.diary.demo import create_demo
+def test_every_write_raises_the_persons_diary_version_and_no_one_elses():
+    person, other = make_user(), make_user()
+    before, others = diary_version(person), diary_version(other)
 
-    create_demo("owner", days=90, seed=4)
-    client = logged_in(User.objects.get(username="owner"))
+    attack = make_attack(person, started_at=ago(hours=5))
+    after_attack = diary_version(person)
+    make_day(person, ago(days=1).date(), worst_pain=3)
+    after_day = diary_version(person)
+    attack.delete()
 
-    live = client.get("/insights/").content.decode()
-    assert StoredInsights.objects.filter(user__username="owner").count() == 1
-    stored = client.get("/insights/").content.decode()
-
-    assert page_count(live) == 4
-    assert without_csrf(stored) == without_csrf(live)
-
-
-def test_a_new_attack_makes_the_stored_result_stale():
-    person = small_diary(make_user())
-    insights_for(person)
-
-    make_attack(person, started_at=ago(days=1))
-
-    assert not insights_for(person).stored
+    assert before < after_attack < after_day < diary_version(person)
+    assert diary_version(other) == others
 
 
-def test_an_edited_dose_makes_the_stored_result_stale():
-    person = small_diary(make_user())
-    before = diary_fingerprint(person)
-    insights_for(person)
+def test_a_write_that_is_rolled_back_leaves_the_version_as_it_was():
+    person = make_user()
+    before = diary_version(person)
 
-    dose = person_dose(person)
-    dose.amount = 5
-    dose.save()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_attack(person, started_at=ago(hours=5))
+        raise RuntimeError("the save failed later in its transaction")
 
-    assert diary_fingerprint(person) != before
-    assert not insights_for(person).stored
+    assert diary_version(person) == before
 
 
-def person_dose(person: User) -> Dose:
-    return Dose.objects.filter(user=person).order_by("taken_at").first()
-
-
-def test_an_edited_dose_outcome_makes_the_stored_result_stale():
+def test_parts_of_entries_raise_their_owners_version():
     person = make_user()
     log_dose(
         person,
@@ -110,150 +131,214 @@ def test_an_edited_dose_outcome_makes_the_stored_result_stale():
         taken_at=ago(hours=4),
         outcome={"pain_2h": 3},
     )
-    insights_for(person)
+    before = diary_version(person)
 
-    outcome = person_dose(person).outcome
+    outcome = Dose.objects.get(user=person).outcome
     outcome.pain_2h = 0
     outcome.save()
 
-    assert not insights_for(person).stored
+    assert diary_version(person) == before + 1
 
 
-def test_a_deleted_day_record_makes_the_stored_result_stale():
-    person = small_diary(make_user())
-    insights_for(person)
-
-    DayRecord.objects.filter(user=person).order_by("date").first().delete()
-
-    assert not insights_for(person).stored
-
-
-def test_a_new_time_zone_makes_the_stored_result_stale():
-    person = small_diary(make_user(time_zone="UTC"))
-    insights_for(person)
+def test_a_new_time_zone_raises_the_version():
+    person = make_user(time_zone="UTC")
+    before = diary_version(person)
 
     profile = get_profile(person)
     profile.time_zone = "Pacific/Auckland"
     profile.save()
 
-    assert not insights_for(person).stored
+    assert diary_version(person) > before
+
+
+def test_deleting_an_account_deletes_its_version_with_it():
+    person = small_diary(make_user())
+    assert DiaryVersion.objects.filter(user=person).exists()
+
+    person.delete()
+
+    assert not DiaryVersion.objects.exists()
+
+
+# --- freshness, from the versions alone --------------------------------------------------------------
+
+
+def test_a_stored_result_is_current_until_the_next_write(monkeypatch):
+    person = make_user()
+    analysis_must_not_run(monkeypatch)
+    hand_made_result(person)
+    assert page_state(person).current
+
+    make_attack(person, started_at=ago(hours=2))
+
+    state = page_state(person)
+    assert state.row is not None and not state.current
+
+
+def test_a_deleted_day_record_makes_the_stored_result_stale():
+    person = make_user()
+    make_day(person, ago(days=2).date(), worst_pain=4)
+    hand_made_result(person)
+
+    DayRecord.objects.get(user=person).delete()
+
+    assert not page_state(person).current
 
 
 def test_a_new_day_makes_the_default_period_stale_but_not_a_fixed_one():
     with time_machine.travel(at("2026-03-10T22:00Z"), tick=False):
-        person = small_diary(make_user(time_zone="Europe/Berlin"))
-        fixed = (at("2026-03-01T12:00Z").date(), at("2026-03-09T12:00Z").date())
-        insights_for(person)
-        insights_for(person, *fixed)
-        assert insights_for(person).stored
+        person = make_user(time_zone="Europe/Berlin")
+        fixed = (date(2026, 3, 1), date(2026, 3, 9))
+        hand_made_result(person)
+        hand_made_result(person, period_key(*fixed))
+        assert page_state(person).current and page_state(person, *fixed).current
 
     with time_machine.travel(at("2026-03-10T23:30Z"), tick=False):  # past midnight in Berlin
-        moved = insights_for(person)
-        assert not moved.stored
-        assert moved.end == at("2026-03-11T12:00Z").date()
-
-
-def test_another_persons_stored_result_is_never_shown_even_with_the_same_fingerprint(monkeypatch):
-    first = small_diary(make_user())
-    second = make_user()
-    insights_for(first)
-    row = StoredInsights.objects.get(user=first)
-    monkeypatch.setattr(services, "diary_fingerprint", lambda user, start=None, end=None: row.fingerprint)
-
-    theirs = insights_for(second)
-
-    assert not theirs.stored
-    assert theirs.doc["period"]["attacks"] == 0
-    assert StoredInsights.objects.get(user=second).user_id == second.pk
-
-
-def test_the_owner_sees_their_insights_on_the_shared_address_and_they_are_stored():
-    owner = small_diary(make_user())
-
-    response = logged_in(owner).get(f"/insights/{profile_id(owner)}/")
-
-    assert response.status_code == 200
-    assert "2 attacks" in response.content.decode()
-    assert StoredInsights.objects.filter(user=owner).count() == 1
-
-
-def test_a_clinician_with_a_share_reads_the_owners_stored_insights_and_writes_nothing(monkeypatch):
-    owner = small_diary(make_user())
-    clinician = make_user()
-    share_with(owner, clinician)
-    logged_in(owner).get("/insights/")
-    stored = list(StoredInsights.objects.values_list("pk", "user_id", "fingerprint", "computed_at"))
-    analysis_must_not_run(monkeypatch)
-
-    response = logged_in(clinician).get(f"/insights/{profile_id(owner)}/")
-
-    assert response.status_code == 200
-    assert "2 attacks" in response.content.decode()
-    assert list(StoredInsights.objects.values_list("pk", "user_id", "fingerprint", "computed_at")) == stored
-
-
-def test_a_clinician_reading_stale_insights_sees_them_computed_but_stores_nothing():
-    owner = small_diary(make_user())
-    clinician = make_user()
-    share_with(owner, clinician)
-
-    response = logged_in(clinician).get(f"/insights/{profile_id(owner)}/")
-
-    assert response.status_code == 200
-    assert "2 attacks" in response.content.decode()
-    assert not StoredInsights.objects.exists()
-
-
-def test_a_stranger_and_a_signed_out_visitor_get_a_404_for_someone_elses_insights():
-    owner = small_diary(make_user())
-    insights_for(owner)
-    stranger = make_user()
-
-    assert logged_in(stranger).get(f"/insights/{profile_id(owner)}/").status_code == 404
-    assert Client().get(f"/insights/{profile_id(owner)}/").status_code == 404
-    assert "0 attacks" in logged_in(stranger).get("/insights/").content.decode()
-
-
-def test_recomputing_stores_the_default_period_once_and_keeps_it_while_current(monkeypatch):
-    person = small_diary(make_user())
-
-    row = recompute_insights(person)
-    analysis_must_not_run(monkeypatch)
-    again = recompute_insights(person)
-
-    assert row.user_id == person.pk and row.period == ".."
-    assert again.pk == row.pk and again.computed_at == row.computed_at
+        assert not page_state(person).current
+        assert page_state(person, *fixed).current
 
 
 def test_a_new_version_of_the_analysis_makes_the_stored_result_stale(monkeypatch):
-    person = small_diary(make_user())
-    insights_for(person)
+    person = make_user()
+    hand_made_result(person)
 
     monkeypatch.setattr(services, "analysis_version", lambda: "a later release")
 
-    assert not insights_for(person).stored
+    assert not page_state(person).current
+
+
+def test_another_persons_stored_result_is_never_used_even_with_the_same_version():
+    first, second = make_user(), make_user()
+    hand_made_result(first, version=diary_version(second))
+
+    assert page_state(second).row is None
 
 
 def test_only_the_most_recently_computed_periods_are_kept(monkeypatch):
-    person = small_diary(make_user())
+    person = make_user()
     monkeypatch.setattr(services, "MAX_STORED_PERIODS", 2)
-    periods = [(ago(days=days).date(), ago(days=1).date()) for days in (5, 8, 11)]
+    periods = [period_key(ago(days=days).date(), ago(days=1).date()) for days in (5, 8, 11)]
+    for number, period in enumerate(periods):
+        result = Insights(date(2026, 1, 1), date(2026, 1, 31), {}, {}, ago(minutes=10 - number), stored=False)
+        store_result(person, period, 0, "basis", result)
 
-    for start, end in periods:
-        insights_for(person, start, end)
-
-    kept = set(StoredInsights.objects.filter(user=person).values_list("start", flat=True))
-    assert kept == {periods[1][0], periods[2][0]}
+    assert set(StoredInsights.objects.filter(user=person).values_list("period", flat=True)) == set(
+        periods[1:]
+    )
 
 
-def test_a_link_share_visitor_reads_the_owners_insights_without_storing_any():
+# --- the one full analysis: stored once, then reused -----------------------------------------------------
+
+
+def test_the_worker_stores_a_result_once_and_reuses_it_while_the_diary_is_unchanged(monkeypatch):
+    person = small_diary(make_user())
+
+    row = refresh_insights(person)
+    calls = analysis_must_not_run(monkeypatch)
+    again = refresh_insights(person)
+
+    assert again.pk == row.pk and again.computed_at == row.computed_at and calls == []
+    assert row.diary_version == diary_version(person) and row.period == DEFAULT_PERIOD
+    assert json.loads(row.doc)["period"]["attacks"] == 2
+    assert set(row.charts) >= {"monthly", "response", "doses", "pain"}
+
+    page = logged_in(person).get("/insights/")
+    assert page.status_code == 200 and calls == []
+    text = page.content.decode()
+    assert "2 attacks" in text
+    local = row.computed_at.astimezone(UTC)  # the person's time zone
+    assert f"Computed {local.day} {local:%b %Y}, {local:%H:%M}" in text
+    assert text.count('<figure class="chart"') == 4  # the charts, drawn from the stored numbers
+    assert "No treated attacks with a 2-hour answer yet" in text
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+
+def test_a_first_view_says_the_insights_are_being_prepared_and_queues_them(monkeypatch):
+    from relief.insights import views
+
+    person = make_user()
+    calls = analysis_must_not_run(monkeypatch)
+    queued = []
+    monkeypatch.setattr(views, "prepare_period", lambda user_id, period: queued.append((user_id, period)))
+
+    page = logged_in(person).get("/insights/")
+
+    assert page.status_code == 200 and calls == []
+    assert "being prepared" in page.content.decode()
+    assert queued == [(person.pk, DEFAULT_PERIOD)]
+    assert not StoredInsights.objects.exists()
+
+
+def test_the_status_partial_reloads_the_page_once_the_first_result_is_ready():
+    person = make_user()
+    client = logged_in(person)
+    waiting = client.get("/insights/state/?shown=")
+    assert waiting.status_code == 200 and "HX-Refresh" not in waiting
+    assert 'hx-trigger="every' in waiting.content.decode()
+
+    hand_made_result(person)
+
+    ready = client.get("/insights/state/?shown=")
+    assert ready["HX-Refresh"] == "true"
+    assert 'hx-trigger="every' not in ready.content.decode()
+
+
+def test_a_stale_result_is_shown_as_updating_and_the_status_offers_the_new_one_when_ready(monkeypatch):
+    from relief.insights import views
+
+    person = make_user()
+    old = hand_made_result(person)
+    make_attack(person, started_at=ago(hours=1))
+    scheduled = []
+    monkeypatch.setattr(views, "schedule_recompute", scheduled.append)
+    client = logged_in(person)
+
+    page = client.get("/insights/").content.decode()
+    assert "Updating…" in page and scheduled == [person.pk]
+
+    old.delete()
+    hand_made_result(person)
+    shown = old.computed_at.isoformat()
+    ready = client.get("/insights/state/", {"shown": shown}).content.decode()
+    assert "Updated insights are ready" in ready and 'href="/insights/"' in ready
+
+
+def test_a_clinician_with_a_share_reads_the_stored_result_and_the_request_writes_nothing(monkeypatch):
+    owner = make_user()
+    clinician = make_user()
+    share_with(owner, clinician)
+    hand_made_result(owner)
+    rows = list(StoredInsights.objects.values_list("pk", "diary_version", "computed_at"))
+    calls = analysis_must_not_run(monkeypatch)
+
+    response = logged_in(clinician).get(f"/insights/{profile_id(owner)}/")
+
+    assert response.status_code == 200 and calls == []
+    assert list(StoredInsights.objects.values_list("pk", "diary_version", "computed_at")) == rows
+
+
+def test_a_link_share_visitor_reads_the_owners_stored_insights():
     from relief.sharing.services import create_link_share
 
-    owner = small_diary(make_user())
+    owner = make_user()
+    hand_made_result(owner)
     _, token = create_link_share(owner, label="Dr Weber")
 
     response = Client().get(f"/insights/{token}/")
+    state = Client().get(f"/insights/{token}/state/")
 
-    assert response.status_code == 200
-    assert "2 attacks" in response.content.decode()
-    assert not StoredInsights.objects.exists()
+    assert response.status_code == 200 and "Computed" in response.content.decode()
+    assert state.status_code == 200
+
+
+def test_a_stranger_and_a_signed_out_visitor_get_a_404_for_someone_elses_insights_and_status():
+    owner = make_user()
+    hand_made_result(owner)
+    stranger = make_user()
+
+    for path in (f"/insights/{profile_id(owner)}/", f"/insights/{profile_id(owner)}/state/"):
+        assert logged_in(stranger).get(path).status_code == 404
+        assert Client().get(path).status_code == 404
+    assert Client().get("/insights/state/").status_code == 302

@@ -4,7 +4,25 @@ This package never imports Django: it takes plain pandas data frames (see
 :mod:`relief.analysis.frames`) and returns result objects.
 """
 
-from .report import AnalysisConfig, analyze
-from .review import review_treatment
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .report import AnalysisConfig, analyze
+    from .review import review_treatment
 
 __all__ = ["AnalysisConfig", "analyze", "review_treatment"]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the analysis on first use: ``relief.analysis.exceptions`` and friends stay light to import."""
+    if name in ("AnalysisConfig", "analyze"):
+        from . import report
+
+        return getattr(report, name)
+    if name == "review_treatment":
+        from .review import review_treatment
+
+        return review_treatment
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import tempfile
@@ -192,18 +191,16 @@ def report_home(request: AuthedRequest) -> HttpResponse:
 @read_view
 def report_page(request: HttpRequest, owner, share) -> HttpResponse:
     """The clinician report as a page, for the owner or a read-only share: the PDF's numbers, SVG charts."""
-    from relief.exchange.reports.charts import CHARTS, chart
     from relief.exchange.reports.data import NOTICE, build_report
+    from relief.insights import svg
+    from relief.insights.chartdata import ALL_CHARTS, chart_data
 
     start, end, error = period_from_query(request)
     if error:
         return render(request, "exchange/report.html", {"error": error, "notice": NOTICE}, status=400)
     report = build_report(owner, start, end)
-    pictures = {
-        name: (title, "data:image/svg+xml;base64," + base64.b64encode(chart(name, report, "svg")).decode())
-        for name, (title, _) in CHARTS.items()
-    }
-    context = {"r": report, "charts": pictures, "notice": NOTICE, "shared": share is not None}
+    figures = svg.figures(chart_data(report), ALL_CHARTS)
+    context = {"r": report, "figures": figures, "notice": NOTICE, "shared": share is not None}
     return render(request, "exchange/report.html", context)
 
 

@@ -1,14 +1,15 @@
-"""Insights computed once and kept until the diary changes.
+"""Insights computed on the worker, stored, and shown by the web app without running the analysis.
 
-The analysis of a diary (``relief.exchange.reports.data.build_report``) and its charts take
-seconds; the insights page and the background task store the result per person and period
-(:class:`~relief.insights.models.StoredInsights`) with a fingerprint of everything the analysis
-read.  A stored result is used only while the fingerprint still matches, so the page never
-shows a stale analysis: any added, edited or deleted entry, a new time zone, a new day (the
-default period ends today) or a new version of the analysis code gives a new fingerprint.
+Every write to a person's diary raises their diary version in the same transaction
+(relief.insights.versions).  The analysis of a diary (``relief.exchange.reports.data.build_report``)
+runs only on the worker or the command line (:func:`refresh_insights`), and its result is stored per
+person and period (:class:`~relief.insights.models.StoredInsights`) with the diary version it was
+computed from and its *basis*: the analysis code version and, for a period that ends today, the
+person's local today.  A stored result is current while both still match: two small lookups,
+however long the diary is.
 
-There is no ``updated_at`` on the diary's tables, so the fingerprint hashes the rows
-themselves: one query per table, no analysis, no pandas.
+The web app never imports this module's heavy half: :func:`page_state` only reads rows, and
+:func:`compute_insights` imports pandas, SciPy and the analysis lazily.
 """
 
 from __future__ import annotations
@@ -23,70 +24,39 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import models
-from django.db.models import Q
+from django.db import transaction
 
 import relief
-from relief.accounts.models import Profile
 from relief.accounts.services import today_for
-from relief.core.access import owner_path
-from relief.diary.models import (
-    Attack,
-    DayFactor,
-    DayRecord,
-    FactorTag,
-    PainSample,
-    QuestionnaireResponse,
-    SideEffect,
-)
-from relief.insights.models import StoredInsights
-from relief.products.models import Batch, LabReport, Product
-from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication, Substance
+from relief.insights.chartdata import PAGE_CHARTS
+from relief.insights.models import DiaryVersion, StoredInsights
 
-CHART_NAMES = ("monthly", "response", "doses", "pain")
-# Everything of a person that build_report's analysis and charts read (plans only add questions
-# to the clinician report, which the insights page does not show).
-DIARY_MODELS: tuple[type[models.Model], ...] = (
-    Profile,
-    Attack,
-    PainSample,
-    DayRecord,
-    DayFactor,
-    FactorTag,
-    Dose,
-    DoseOutcome,
-    CustomUnit,
-    SideEffect,
-    QuestionnaireResponse,
-    StandingMedication,
-    Product,
-    Batch,
-    LabReport,
-)
+CHART_NAMES = PAGE_CHARTS
+DEFAULT_PERIOD = ".."
 # Code and data whose change changes the result; with the libraries below, the analysis version.
 _SRC = Path(relief.__file__).parent
 SOURCES = (
     _SRC / "analysis",
     _SRC / "insights" / "frames.py",
     _SRC / "insights" / "services.py",
+    _SRC / "insights" / "chartdata.py",
     _SRC / "exchange" / "reports" / "data.py",
-    _SRC / "exchange" / "reports" / "charts.py",
     _SRC / "diary" / "questionnaires.py",
     _SRC / "safety" / "knowledge",
 )
-LIBRARIES = ("numpy", "pandas", "scipy", "matplotlib")
+LIBRARIES = ("numpy", "pandas", "scipy")
 # The most periods kept per person; the oldest computed go first.
 MAX_STORED_PERIODS = 8
 
 
 @dataclass(frozen=True)
 class Insights:
-    """What the insights page shows: the analysis document and the charts as SVG text."""
+    """A result to show: the analysis document and the numbers behind each chart."""
 
     start: date
     end: date
     doc: dict[str, Any]
-    charts: dict[str, str]
+    charts: dict[str, Any]
     computed_at: datetime
     stored: bool  # True when read back from a stored result
 
@@ -114,50 +84,29 @@ def period_key(start: date | None, end: date | None) -> str:
     return f"{start.isoformat() if start else ''}..{end.isoformat() if end else ''}"
 
 
-def diary_fingerprint(user: User, start: date | None = None, end: date | None = None) -> str:
-    """A hash that changes whenever the analysis of ``user``'s period could come out differently."""
-    digest = hashlib.sha256()
-    for part in (analysis_version(), today_for(user).isoformat(), period_key(start, end)):
-        digest.update(part.encode() + b"\0")
-    tables: list[tuple[str, models.QuerySet[Any]]] = [
-        (model._meta.label, model._default_manager.filter(**{owner_path(model): user}))
-        for model in DIARY_MODELS
-    ]
-    tables.append(("substances", Substance.objects.filter(Q(user=user) | Q(user__isnull=True))))
-    for label, rows in tables:
-        digest.update(label.encode() + b"\0")
-        for row in rows.order_by("pk").values_list():
-            digest.update(repr(row).encode() + b"\n")
-    return digest.hexdigest()
+def parse_period(key: str) -> tuple[date | None, date | None]:
+    first, _, last = key.partition("..")
+    return (date.fromisoformat(first) if first else None, date.fromisoformat(last) if last else None)
 
 
-def compute_insights(user: User, start: date | None = None, end: date | None = None) -> Insights:
-    """Run the analysis and draw the charts now; ValueError for a period that ends before it starts."""
-    from relief.exchange.reports.charts import chart
-    from relief.exchange.reports.data import build_report
-
-    report = build_report(user, start, end)
-    return Insights(
-        start=report.start,
-        end=report.end,
-        doc=report.doc,
-        charts={name: chart(name, report, "svg").decode("utf-8") for name in CHART_NAMES},
-        computed_at=report.generated_at,
-        stored=False,
-    )
+def diary_version(user: User | int) -> int:
+    """The person's diary version: raised by every write to their diary (0 before the first)."""
+    user_id = user if isinstance(user, int) else user.pk
+    found = DiaryVersion.objects.filter(user_id=user_id).values_list("version", flat=True).first()
+    return int(found or 0)
 
 
-def _current_row(user: User, start: date | None, end: date | None, fingerprint: str) -> StoredInsights | None:
-    return StoredInsights.objects.filter(
-        user=user, period=period_key(start, end), fingerprint=fingerprint
-    ).first()
+def basis(user: User, period: str) -> str:
+    """What besides the diary a result depends on: the code, and today when the period ends today."""
+    open_end = period.endswith("..")
+    return f"{analysis_version()}|{today_for(user).isoformat() if open_end else ''}"
 
 
-def stored_insights(user: User, start: date | None, end: date | None, fingerprint: str) -> Insights | None:
-    """The stored result of ``user``'s period when it was computed from the same diary, else None."""
-    row = _current_row(user, start, end, fingerprint)
-    if row is None:
-        return None
+def is_current(row: StoredInsights, version: int, expected_basis: str) -> bool:
+    return row.diary_version == version and row.basis == expected_basis
+
+
+def as_insights(row: StoredInsights) -> Insights:
     return Insights(
         start=row.start,
         end=row.end,
@@ -168,50 +117,101 @@ def stored_insights(user: User, start: date | None, end: date | None, fingerprin
     )
 
 
-def store_insights(
-    user: User, start: date | None, end: date | None, fingerprint: str, insights: Insights
+@dataclass(frozen=True)
+class PageState:
+    """What a page can show now: the last stored result (or None) and whether it is current."""
+
+    row: StoredInsights | None
+    current: bool
+    version: int
+
+    @property
+    def insights(self) -> Insights | None:
+        return as_insights(self.row) if self.row is not None else None
+
+
+def page_state(user: User, start: date | None = None, end: date | None = None) -> PageState:
+    """The stored result of ``user``'s period and whether it is current; never runs the analysis."""
+    period = period_key(start, end)
+    row = StoredInsights.objects.filter(user=user, period=period).first()
+    version = diary_version(user)
+    current = row is not None and is_current(row, version, basis(user, period))
+    return PageState(row=row, current=current, version=version)
+
+
+# --- the worker's half: runs the analysis -------------------------------------------------------
+
+
+def compute_insights(user: User, start: date | None = None, end: date | None = None) -> Insights:
+    """Run the analysis and gather the charts' numbers now; ValueError for a period that ends before it starts."""
+    from relief.exchange.reports.data import build_report
+    from relief.insights.chartdata import chart_data
+
+    report = build_report(user, start, end)
+    return Insights(
+        start=report.start,
+        end=report.end,
+        doc=report.doc,
+        charts=chart_data(report),
+        computed_at=report.generated_at,
+        stored=False,
+    )
+
+
+def store_result(
+    user: User, period: str, version: int, result_basis: str, insights: Insights
 ) -> StoredInsights:
     """Keep ``insights`` as ``user``'s result for the period, replacing an older one."""
-    row, _ = StoredInsights.objects.update_or_create(
-        user=user,
-        period=period_key(start, end),
-        defaults={
-            "start": insights.start,
-            "end": insights.end,
-            "fingerprint": fingerprint,
-            "doc": json.dumps(insights.doc),
-            "charts": insights.charts,
-            "computed_at": insights.computed_at,
-        },
-    )
-    old = StoredInsights.objects.filter(user=user).order_by("-computed_at").values_list("pk", flat=True)
-    StoredInsights.objects.filter(pk__in=list(old[MAX_STORED_PERIODS:])).delete()
+    with transaction.atomic():
+        row, _ = StoredInsights.objects.update_or_create(
+            user=user,
+            period=period,
+            defaults={
+                "start": insights.start,
+                "end": insights.end,
+                "diary_version": version,
+                "basis": result_basis,
+                "doc": json.dumps(insights.doc),
+                "charts": insights.charts,
+                "computed_at": insights.computed_at,
+            },
+        )
+        old = StoredInsights.objects.filter(user=user).order_by("-computed_at").values_list("pk", flat=True)
+        StoredInsights.objects.filter(pk__in=list(old[MAX_STORED_PERIODS:])).delete()
     return row
 
 
-def insights_for(
-    user: User, start: date | None = None, end: date | None = None, *, store: bool = True
-) -> Insights:
-    """``user``'s insights for the period: the stored result when still current, else computed now.
+def refresh_insights(user: User, start: date | None = None, end: date | None = None) -> StoredInsights:
+    """``user``'s stored result for the period, computed and stored first unless it is current.
 
-    A freshly computed result is stored for ``user`` unless ``store`` is False (a share reading
-    someone's journal never writes to it).  The fingerprint is taken before the analysis runs, so
-    an entry saved meanwhile makes the stored result stale rather than wrongly current.
+    The version is read before the analysis runs, so an entry saved meanwhile leaves the stored
+    result stale (and its own recompute queued) rather than wrongly current.
     """
-    fingerprint = diary_fingerprint(user, start, end)
-    found = stored_insights(user, start, end, fingerprint)
-    if found is not None:
-        return found
-    insights = compute_insights(user, start, end)
-    if store:
-        store_insights(user, start, end, fingerprint, insights)
-    return insights
+    period = period_key(start, end)
+    version, expected = diary_version(user), basis(user, period)
+    row = StoredInsights.objects.filter(user=user, period=period).first()
+    if row is not None and is_current(row, version, expected):
+        return row
+    return store_result(user, period, version, expected, compute_insights(user, start, end))
 
 
 def recompute_insights(user: User) -> StoredInsights:
-    """Bring ``user``'s default period (six months up to today) up to date; the background task calls this."""
-    fingerprint = diary_fingerprint(user)
-    current = _current_row(user, None, None, fingerprint)
-    if current is not None:
-        return current
-    return store_insights(user, None, None, fingerprint, compute_insights(user))
+    """Bring every stored period of ``user`` up to date, and the default one (six months to today).
+
+    The background tasks call this; a period that is current costs two lookups.
+    """
+    default = refresh_insights(user)
+    for period in (
+        StoredInsights.objects.filter(user=user)
+        .exclude(period=DEFAULT_PERIOD)
+        .values_list("period", flat=True)
+    ):
+        try:
+            start, end = parse_period(period)
+        except ValueError:  # a key that is not a page period (the command line's own)
+            continue
+        try:
+            refresh_insights(user, start, end)
+        except ValueError:  # the period no longer makes sense (it ends before it starts)
+            continue
+    return default

@@ -2,25 +2,34 @@
 
 ``/insights/`` is the signed-in person's own; ``/insights/<who>/`` is the same page for a journal
 the viewer may read (their own, an invited account's share or a link share; see relief.core.access).
+
+The page never runs the analysis: it shows the last result the worker stored, with when it was
+computed, and says when a newer one is being prepared; a small status partial
+(``.../state/``) polls until it is ready.  Nothing here imports pandas, SciPy or matplotlib.
 """
 
 from __future__ import annotations
 
-import base64
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from relief.accounts.services import time_zone_of
 from relief.core.access import read_view
 from relief.core.decorators import journal_view
+from relief.core.timeutil import zone
 from relief.core.types import AuthedRequest
 from relief.core.web import period_from_query
-from relief.exchange.reports.data import rate_text
-from relief.insights.services import CHART_NAMES, insights_for
+from relief.insights import svg
+from relief.insights.services import CHART_NAMES, PageState, page_state, period_key
+from relief.insights.tasks import prepare_period, schedule_recompute
+from relief.insights.text import rate_text
 from relief.sharing.models import Share
 
 ENDPOINTS = (
@@ -66,46 +75,93 @@ def _treatment_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _page(request: HttpRequest, owner: User, *, store: bool, who: str | None = None) -> HttpResponse:
-    """The page for ``owner``'s diary, from stored insights while they are current."""
-    from relief.exchange.reports.charts import CHARTS
+def _query(request: HttpRequest, **extra: str) -> str:
+    params = {k: request.GET[k] for k in ("from", "to") if request.GET.get(k)}
+    params.update({k: v for k, v in extra.items() if v})
+    return "?" + urlencode(params) if params else ""
 
+
+def _ask_for_fresh(owner: User, start: Any, end: Any, state: PageState) -> None:
+    """Queue what brings the period up to date: the first result of a period, or a debounced recompute.
+
+    The queue computes on behalf of the owner; the request itself writes nothing to the journal.
+    """
+    if state.current:
+        return
+    if state.row is None:
+        prepare_period(owner.pk, period_key(start, end))
+    else:
+        schedule_recompute(owner.pk)
+
+
+def _state_context(
+    request: HttpRequest, owner: User, state: PageState, state_url: str, page_url: str
+) -> dict[str, Any]:
+    computed = None
+    if state.row is not None:
+        computed = timezone.localtime(state.row.computed_at, zone(time_zone_of(owner)))
+    shown = request.GET.get("shown", "") or (state.row.computed_at.isoformat() if state.row else "")
+    return {
+        "state": state,
+        "computed": computed,
+        "poll_url": state_url + _query(request, shown=shown),
+        "page_url": page_url + _query(request),
+    }
+
+
+def _page(request: HttpRequest, owner: User, *, who: str | None = None) -> HttpResponse:
+    """The page for ``owner``'s diary, from the last stored result; the analysis runs on the worker."""
     start, end, error = period_from_query(request)
     if error:
         return render(request, "insights/index.html", {"error": error}, status=400)
-    try:
-        insights = insights_for(owner, start, end, store=store)
-    except ValueError as exc:
-        return render(request, "insights/index.html", {"error": str(exc)}, status=400)
+    state = page_state(owner, start, end)
+    _ask_for_fresh(owner, start, end, state)
+    base = request.path
+    context: dict[str, Any] = {"who": who, **_state_context(request, owner, state, base + "state/", base)}
+    insights = state.insights
+    if insights is None:
+        context["period_form"] = {"start": start, "end": end}
+        return render(request, "insights/index.html", context)
     doc = insights.doc
-    groups = [
-        (title, help_text, [t for t in doc["triggers"] if t["verdict"] == verdict])
-        for verdict, title, help_text in VERDICTS
-    ]
-    charts = [
-        (
-            CHARTS[name][0],
-            "data:image/svg+xml;base64," + base64.b64encode(insights.charts[name].encode()).decode(),
-        )
-        for name in CHART_NAMES
-    ]
-    context = {
-        "report": insights,
-        "doc": doc,
-        "groups": groups,
-        "endpoints": [label for _, label in ENDPOINTS],
-        "treatments": _treatment_rows(doc),
-        "charts": charts,
-        "who": who,
-    }
+    context.update(
+        report=insights,
+        doc=doc,
+        groups=[
+            (title, help_text, [t for t in doc["triggers"] if t["verdict"] == verdict])
+            for verdict, title, help_text in VERDICTS
+        ],
+        endpoints=[label for _, label in ENDPOINTS],
+        treatments=_treatment_rows(doc),
+        figures=svg.figures(insights.charts, CHART_NAMES),
+    )
     return render(request, "insights/index.html", context)
+
+
+def _state(request: HttpRequest, owner: User, page_url: str) -> HttpResponse:
+    """The status partial the page polls: still updating, or ready (then the page reloads or offers it)."""
+    start, end, error = period_from_query(request)
+    if error:
+        return HttpResponse(error, status=400)
+    state = page_state(owner, start, end)
+    context = _state_context(request, owner, state, request.path, page_url)
+    response = render(request, "insights/_state.html", context)
+    if state.current and not request.GET.get("shown"):
+        response["HX-Refresh"] = "true"  # nothing was shown yet: show the result at once
+    return response
 
 
 @require_GET
 @journal_view
 def index(request: AuthedRequest) -> HttpResponse:
     """The signed-in person's own insights."""
-    return _page(request, request.user, store=True)
+    return _page(request, request.user)
+
+
+@require_GET
+@journal_view
+def state(request: AuthedRequest) -> HttpResponse:
+    """Whether the signed-in person's newer insights are ready."""
+    return _state(request, request.user, request.path.removesuffix("state/"))
 
 
 @never_cache  # a shared journal must not linger in a clinic's browser cache
@@ -114,7 +170,15 @@ def index(request: AuthedRequest) -> HttpResponse:
 def shared(request: HttpRequest, owner: User, share: Share | None) -> HttpResponse:
     """The insights of a journal the viewer may read: their own, or through a read-only share.
 
-    A share reads the owner's stored insights when they are current but never stores any:
-    reading someone's journal does not write to it.
+    A share reads the owner's stored insights; like the owner's own view, the request writes
+    nothing (a newer result is prepared by the worker).
     """
-    return _page(request, owner, store=share is None, who=cast(Any, request).reader_who)
+    return _page(request, owner, who=cast(Any, request).reader_who)
+
+
+@never_cache
+@require_GET
+@read_view
+def shared_state(request: HttpRequest, owner: User, share: Share | None) -> HttpResponse:
+    """Whether newer insights of a journal the viewer may read are ready."""
+    return _state(request, owner, request.path.removesuffix("state/"))

@@ -8,7 +8,6 @@ person's own entries.
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from relief.analysis import analyze
 from relief.analysis.frames import Diary
 from relief.analysis.review import restrict
 from relief.core.access import owned
+from relief.insights.text import percent, rate_text  # noqa: F401 - the report modules read them here
 from relief.products.models import Product
 from relief.treatments.classes import OVERUSE_GROUPS, SUBSTANCE_CLASSES
 from relief.treatments.models import StandingMedication
@@ -254,16 +254,3 @@ def _questions(user: User) -> list[str]:
     for plan in owned(Plan, user).order_by("created_at"):
         questions += [line.strip() for line in (plan.questions or "").splitlines() if line.strip()]
     return questions
-
-
-def percent(rate: float | None) -> str:
-    return "–" if rate is None or (isinstance(rate, float) and math.isnan(rate)) else f"{rate * 100:.0f}%"
-
-
-def rate_text(endpoint: dict[str, Any] | None) -> str:
-    """'3/6 (50%, 19-81%)' for a k/n rate with its 95 % interval."""
-    if not endpoint or not endpoint.get("n"):
-        return "–"
-    low, high = endpoint.get("ci") or (None, None)
-    interval = f", {low * 100:.0f}-{high * 100:.0f}%" if low is not None and high is not None else ""
-    return f"{endpoint['k']}/{endpoint['n']} ({percent(endpoint['rate'])}{interval})"

@@ -19,8 +19,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from relief.exchange.reports import charts
 from relief.exchange.reports.data import NOTICE, Report, build_report, rate_text
+from relief.insights import drawing as charts
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 VERDICTS = {

@@ -1,4 +1,4 @@
-"""The report's charts, drawn once with matplotlib and rendered as SVG (page) or PNG (PDF).
+"""The report's charts for the PDF, drawn with matplotlib on the worker or the command line, never in the web app.
 
 Figures are built with the object API on the Agg canvas (never pyplot), so no GUI
 backend is ever touched and figures are freed when they go out of scope.
