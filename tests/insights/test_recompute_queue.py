@@ -24,11 +24,7 @@ def empty_queue():
 def queued_recomputes(user_id: int) -> list:
     """Recomputes of ``user_id`` waiting in the queue (a consumer would move them to its schedule)."""
     waiting = core_tasks.huey.pending() + core_tasks.huey.scheduled()
-    return [
-        t
-        for t in waiting
-        if t.name.endswith("recompute_when_quiet") and t.args[0] == user_id
-    ]
+    return [t for t in waiting if t.name.endswith("recompute_when_quiet") and t.args[0] == user_id]
 
 
 @pytest.mark.django_db(transaction=True)  # every write really commits, as in production

@@ -123,6 +123,9 @@ def create_demo(
     _side_effects(user, diary.side_effects, doses, summary)
     _questionnaires(user, diary.questionnaires, summary)
     _medications(user, start, summary)
+    from relief.insights.versions import bump
+
+    bump(user.pk)  # the rows above went in with bulk_create, which sends no signals
     return summary
 
 
