@@ -31,3 +31,62 @@ def test_analyze_on_the_demo_validates_and_finds_the_planted_red_wine_trigger():
     )
     kratom = [t for t in document["treatments"] if t["treatment"] == "Kratom" and t["dose_band"]]
     assert {t["dose_band"] for t in kratom} >= {"1-3 g", "3-5 g"}
+
+
+@pytest.mark.django_db
+def test_a_second_run_prints_the_stored_result_until_the_diary_changes_and_fresh_runs_it_again(monkeypatch):
+    from relief.analysis import report
+    from tests.factories import ago, make_attack, make_day, make_user
+
+    person = make_user("steady")
+    for days in (2, 5):
+        make_attack(person, started_at=ago(days=days))
+        make_day(person, ago(days=days).date(), worst_pain=5)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--user", "steady", "analyze"], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+
+    calls = []
+    real = report.analyze
+    monkeypatch.setattr(report, "analyze", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = runner.invoke(cli, ["--user", "steady", "analyze"], catch_exceptions=False)
+    assert again.stdout == first.stdout and calls == []
+
+    assert runner.invoke(cli, ["--user", "steady", "analyze", "--fresh"]).stdout == first.stdout
+    assert calls == [1]
+
+    make_attack(person, started_at=ago(hours=3))
+    changed = runner.invoke(cli, ["--user", "steady", "analyze"], catch_exceptions=False)
+    assert calls == [1, 1]
+    assert json.loads(changed.stdout)["period"]["attacks"] == 3
+
+
+PROBE = """
+import sys, runpy
+sys.argv = ["relief", *sys.argv[1:]]
+try:
+    runpy.run_module("relief.cli", run_name="__main__")
+except SystemExit:
+    pass
+from django.apps import apps
+loaded = [m for m in ("pandas", "scipy", "matplotlib", "numpy") if m in sys.modules]
+print("LOADED", apps.ready, loaded, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["log", "--help"], ["log", "dose", "--help"]])
+def test_help_is_answered_without_setting_up_django_or_the_analysis_stack(args, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "RELIEF_DATA_DIR": str(tmp_path),
+        "RELIEF_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "Usage: relief" in done.stdout
+    assert "LOADED False []" in done.stderr

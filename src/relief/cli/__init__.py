@@ -47,6 +47,34 @@ class ReliefGroup(click.Group):
             for command in getattr(module, "COMMANDS", []):
                 self.add_command(command)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # Django is set up once a command is about to run: `relief --help`, `relief log --help`
+        # and mistyped arguments are answered without it (click parses before invoking).
+        _set_up_before_running(self)
+        return super().invoke(ctx)
+
+
+def _set_up_before_running(group: click.Group) -> None:
+    """Wrap each command's invoke (once) so that Django is set up just before it runs.
+
+    Groups inside (``relief log``) are walked, not wrapped: ``relief log dose --help`` is
+    answered before anything is set up.
+    """
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _set_up_before_running(command)
+            continue
+        if getattr(command, "_relief_sets_up_django", False):
+            continue
+        run = command.invoke
+
+        def invoke(ctx: click.Context, run: Any = run) -> Any:
+            setup_django()
+            return run(ctx)
+
+        command.invoke = invoke  # type: ignore[method-assign]
+        command._relief_sets_up_django = True  # type: ignore[attr-defined]
+
 
 @click.group(
     cls=ReliefGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -71,7 +99,12 @@ def cli(ctx: click.Context, username: str | None) -> None:
 
 
 def setup_django() -> None:
+    """Set Django up (once); commands call it through the group just before they run."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relief.settings")
+    from django.apps import apps
+
+    if apps.ready:
+        return
     import django
 
     django.setup()
@@ -89,7 +122,6 @@ def ensure_migrated() -> None:
 
 
 def main() -> None:
-    setup_django()
     try:
         cli.main(prog_name="relief", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import click
 
 from relief.cli.common import current_user, echo_json
@@ -18,19 +21,22 @@ from relief.cli.common import current_user, echo_json
 @click.option(
     "--json", "as_json", is_flag=True, default=True, help="Print JSON (the default and only format)."
 )
-def analyze(start, end, baseline, as_json) -> None:
+@click.option(
+    "--fresh", is_flag=True, help="Run the analysis again even when the stored result is still current."
+)
+def analyze(start, end, baseline, as_json, fresh) -> None:
     """Analyse headache frequency, triggers and protectors, treatment response, dose-response, side
     effects, tolerance and the ICHD-3 diary findings, with intervals and "not enough data" notes.
 
     Associations in a diary are not proof of cause, and diary findings are not a diagnosis.
 
+    The result is stored; while the diary is unchanged (and on the same day) the next run prints
+    it at once, without loading the analysis libraries. --fresh runs the analysis again.
+
     \b
     Example:
       relief analyze --from 2026-01-01 --to 2026-10-31 --baseline 2026-01-01:2026-01-28 --json
     """
-    from relief.analysis.report import analyze as run_analysis
-    from relief.insights.frames import build_diary
-
     user = current_user()
     base = None
     if baseline:
@@ -40,11 +46,59 @@ def analyze(start, end, baseline, as_json) -> None:
                 "write the baseline as FIRST:LAST, e.g. 2026-01-01:2026-01-28", param_hint="--baseline"
             )
         base = (first, last)
+    period = f"analyze:{start or ''}..{end or ''}|{baseline or ''}"
+    if len(period) > 100:
+        raise click.BadParameter("write the days as YYYY-MM-DD", param_hint="--from/--to/--baseline")
+    if not fresh:
+        stored = stored_document(user, period)
+        if stored is not None:
+            click.echo(stored)
+            return
     try:
-        document = run_analysis(build_diary(user), start=start, end=end, baseline=base)
+        document = run(user, period, start, end, base)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     echo_json(document)
+
+
+def _basis(user) -> str:
+    from relief.accounts.services import today_for
+    from relief.insights.services import analysis_version
+
+    return f"{analysis_version()}|{today_for(user).isoformat()}"
+
+
+def stored_document(user, period: str) -> str | None:
+    """The stored document of this command's period as printed, when the diary has not changed since."""
+    from relief.insights.models import StoredInsights
+    from relief.insights.services import diary_version, is_current
+
+    row = StoredInsights.objects.filter(user=user, period=period).first()
+    if row is None or not is_current(row, diary_version(user), _basis(user)):
+        return None
+    return json.dumps(json.loads(row.doc), indent=2, ensure_ascii=False, default=str)
+
+
+def run(user, period: str, start, end, base) -> dict:
+    """Run the analysis now (loading pandas and SciPy) and store the result for the next run."""
+    from django.utils import timezone
+
+    from relief.analysis.report import analyze as run_analysis
+    from relief.insights.frames import build_diary
+    from relief.insights.services import Insights, diary_version, store_result
+
+    version, expected = diary_version(user), _basis(user)  # read before the analysis, as the worker does
+    document = run_analysis(build_diary(user), start=start, end=end, baseline=base)
+    period_doc = document.get("period") or {}
+    try:
+        first, last = date.fromisoformat(str(period_doc["start"])), date.fromisoformat(str(period_doc["end"]))
+    except (KeyError, ValueError):
+        first = last = timezone.localdate()
+    stored = json.loads(json.dumps(document, default=str))
+    store_result(
+        user, period, version, expected, Insights(first, last, stored, {}, timezone.now(), stored=False)
+    )
+    return document
 
 
 COMMANDS = [analyze]

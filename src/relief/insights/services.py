@@ -171,7 +171,7 @@ def store_result(
                 "end": insights.end,
                 "diary_version": version,
                 "basis": result_basis,
-                "doc": json.dumps(insights.doc),
+                "doc": json.dumps(insights.doc, default=str),
                 "charts": insights.charts,
                 "computed_at": insights.computed_at,
             },
