@@ -1,6 +1,7 @@
 """A malformed import file gets a clear error with the path of the bad record, and nothing is saved."""
 
 import copy
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -82,3 +83,33 @@ def test_a_document_of_another_format_is_refused():
     with pytest.raises(ImportFailed) as err:
         import_document(make_user(), {"format": "something-else", "version": 1})
     assert err.value.problems[0].path == "$.format"
+
+
+def test_a_day_the_account_has_already_recorded_is_refused_with_its_path(exported):
+    from tests.factories import make_day
+
+    user = make_user()
+    first_day = exported["day_records"][0]
+    make_day(user, date.fromisoformat(first_day["date"]), period=first_day["period"], worst_pain=1)
+    with pytest.raises(ImportFailed) as err:
+        import_document(user, exported)
+    assert any(p.path == "$.day_records[0]" and "already exists" in p.message for p in err.value.problems)
+    assert DayRecord.objects.filter(user=user).count() == 1
+
+
+def test_the_same_id_twice_in_one_file_is_refused_the_second_time(exported):
+    doc = copy.deepcopy(exported)
+    doc["attacks"].append(copy.deepcopy(doc["attacks"][0]))
+    with pytest.raises(ImportFailed) as err:
+        import_document(make_user(), doc)
+    assert err.value.problems[0].path == f"$.attacks[{len(doc['attacks']) - 1}].id"
+    assert _rows() == 0
+
+
+def test_a_saved_import_raises_the_diary_version_so_stored_insights_are_stale(exported):
+    from relief.insights.services import diary_version
+
+    user = make_user()
+    before = diary_version(user)
+    import_document(user, exported)
+    assert diary_version(user) > before

@@ -9,16 +9,17 @@ reported with the JSON path of the bad record.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from relief import __version__
 from relief.accounts.models import Profile
@@ -301,11 +302,20 @@ def import_document(
         return summary
     from relief.core.tasks import queue_insights_recompute
 
-    queue_insights_recompute(user.pk)
+    queue_insights_recompute(user.pk)  # at once: nothing to wait for after an import
     return summary
 
 
 class _Importer:
+    """Validate every record in memory, then insert table by table (inside the caller's transaction).
+
+    Ids, references and uniqueness are checked against what this import built and a few
+    look-ups made up front (ids already in the database, the person's own unique keys, the
+    built-in substances), so a record costs no query of its own; related objects are set as
+    objects, so the models' clean() reads them from memory too.  Rows go in with bulk_create in
+    the order of TABLES (parents before their children), and only once every record passed.
+    """
+
     def __init__(
         self, user: User, doc: dict[str, Any], summary: ImportSummary, progress: Callable[[int], None] | None
     ) -> None:
@@ -314,10 +324,64 @@ class _Importer:
         self.summary = summary
         self.progress = progress
         self.problems: list[ImportProblem] = []
-        self.known: dict[str, set[uuid.UUID]] = {t.model._meta.label: set() for t in TABLES}
-        self.known[Substance._meta.label] = set(
-            Substance.objects.filter(user__isnull=True).values_list("id", flat=True)
-        )
+        builtin = {s.pk: s for s in Substance.objects.filter(user__isnull=True)}
+        self.objects: dict[str, dict[uuid.UUID, models.Model]] = {t.model._meta.label: {} for t in TABLES}
+        self.objects[Substance._meta.label].update(builtin)
+        self.builtin_ids = set(builtin)
+        self.taken = self._ids_in_database()
+        self.rows: dict[type[models.Model], list[models.Model]] = {}
+        self.unique_keys: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
+
+    # -- up-front look-ups -------------------------------------------------------------------------
+
+    def _ids_in_database(self) -> dict[type[models.Model], set[uuid.UUID]]:
+        """Which of the file's ids exist already, one query per table (in chunks)."""
+        wanted: dict[type[models.Model], set[uuid.UUID]] = {}
+        for table in TABLES:
+            for record in self.doc.get(table.key, []):
+                _add_id(wanted, table.model, record)
+                for child in table.children:
+                    value = record.get(child.key) if isinstance(record, dict) else None
+                    for item in (value or []) if child.many else ([value] if value else []):
+                        _add_id(wanted, child.model, item)
+        taken: dict[type[models.Model], set[uuid.UUID]] = {}
+        for model, ids in wanted.items():
+            found: set[uuid.UUID] = set()
+            listed = list(ids)
+            for first in range(0, len(listed), 500):
+                chunk = listed[first : first + 500]
+                found.update(model._default_manager.filter(pk__in=chunk).values_list("pk", flat=True))
+            taken[model] = found
+        return taken
+
+    def _unique_checks(self, model: type[models.Model]) -> list[tuple[str, tuple[str, ...], Any]]:
+        """(name, field names, conditional constraint or None) of each uniqueness rule besides the id."""
+        checks: list[tuple[str, tuple[str, ...], Any]] = []
+        for f in model._meta.concrete_fields:
+            if f.unique and not f.primary_key:
+                checks.append((f.name, (f.name,), None))
+        for fields in model._meta.unique_together:
+            checks.append(("+".join(fields), tuple(fields), None))
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+                conditional = constraint if constraint.condition is not None else None
+                checks.append((constraint.name, tuple(constraint.fields), conditional))
+        return checks
+
+    def _existing_keys(
+        self, model: type[models.Model], name: str, fields: tuple[str, ...]
+    ) -> set[tuple[Any, ...]]:
+        """Keys of the person's rows already in the database (their own tags, day records, ...)."""
+        key = (model._meta.label, name)
+        if key not in self.unique_keys:
+            attnames = [_attname(model, f) for f in fields]
+            existing: set[tuple[Any, ...]] = set()
+            if "user" in fields:
+                existing = set(model._default_manager.filter(user=self.user).values_list(*attnames))
+            self.unique_keys[key] = existing  # other tables hang off rows this import creates
+        return self.unique_keys[key]
+
+    # -- the run -------------------------------------------------------------------------------
 
     def run(self) -> None:
         self._profile(self.doc.get("profile") or {})
@@ -343,6 +407,30 @@ class _Importer:
             self.summary.counts[table.key] = count
         if self.problems:
             raise ImportFailed(self.problems)
+        self._insert()
+
+    def _insert(self) -> None:
+        for table in TABLES:
+            for model in (table.model, *(child.model for child in table.children)):
+                rows = self.rows.pop(model, [])
+                if not rows:
+                    continue
+                try:
+                    with transaction.atomic():
+                        model._default_manager.bulk_create(rows, batch_size=500)
+                except IntegrityError as exc:  # a rule only the database knows: still all or nothing
+                    raise ImportFailed(
+                        [
+                            ImportProblem(
+                                f"$.{table.key}", f"the database refused these records ({type(exc).__name__})"
+                            )
+                        ]
+                    ) from exc
+        from relief.insights.versions import bump
+
+        bump(
+            self.user.pk, schedule=False
+        )  # bulk_create sends no signals; the import queues its own recompute
 
     def _profile(self, data: dict[str, Any]) -> None:
         profile = get_profile(self.user)
@@ -363,29 +451,33 @@ class _Importer:
     ) -> models.Model | None:
         obj = model()
         parent_field = parent[0] if parent else None
+        checked: list[str] = []  # relations already checked against this import: not looked up again
         if parent:
             setattr(obj, parent[0], parent[1])
+            checked.append(parent[0])
         if "user" in {f.name for f in model._meta.concrete_fields}:
             obj.user = self.user  # type: ignore[attr-defined]
+            checked.append("user")
         try:
             for f in record_fields(model, parent_field):
                 key = json_key(f)
                 if key not in record or f.name in DERIVED_FIELDS:
                     continue
                 value = from_json_value(f, record[key])
-                if (
-                    f.is_relation
-                    and value is not None
-                    and value not in self.known.get(related_label(f), set())
-                ):
-                    raise ValidationError(
-                        {key: f"refers to {value}, which is not earlier in this file (nor built in)"}
-                    )
+                if f.is_relation and value is not None:
+                    target = self.objects.get(related_label(f), {}).get(value)
+                    if target is None:
+                        raise ValidationError(
+                            {key: f"refers to {value}, which is not earlier in this file (nor built in)"}
+                        )
+                    setattr(obj, f.name, target)
+                    checked.append(f.name)
+                    continue
                 setattr(obj, f.attname, value)
         except ValidationError as exc:
             self._problem(path, exc)
             return None
-        if model._default_manager.filter(pk=obj.pk).exists():
+        if obj.pk in self.taken.get(model, ()) or obj.pk in self.objects.get(model._meta.label, {}):
             self.problems.append(
                 ImportProblem(
                     f"{path}.id",
@@ -394,13 +486,28 @@ class _Importer:
             )
             return None
         try:
-            obj.full_clean(validate_unique=True)
-            obj.save(force_insert=True)
+            obj.full_clean(exclude=checked, validate_unique=False, validate_constraints=False)
+            self._check_unique(model, obj)
         except ValidationError as exc:
             self._problem(path, exc)
             return None
-        self.known.setdefault(model._meta.label, set()).add(obj.pk)
+        _utc(obj)
+        self.objects.setdefault(model._meta.label, {})[obj.pk] = obj
+        self.rows.setdefault(model, []).append(obj)
         return obj
+
+    def _check_unique(self, model: type[models.Model], obj: models.Model) -> None:
+        for name, fields, conditional in self._unique_checks(model):
+            if conditional is not None:  # rare (a catalogue key): let the database answer
+                conditional.validate(model, obj)
+                continue
+            key = tuple(getattr(obj, _attname(model, f)) for f in fields)
+            if any(part is None for part in key):
+                continue
+            seen = self._existing_keys(model, name, fields)
+            if key in seen:
+                raise ValidationError(obj.unique_error_message(model, fields))
+            seen.add(key)
 
     def _problem(self, path: str, exc: ValidationError) -> None:
         if hasattr(exc, "error_dict"):
@@ -409,3 +516,22 @@ class _Importer:
                 self.problems.extend(ImportProblem(where, m) for m in messages)
         else:
             self.problems.extend(ImportProblem(path, m) for m in exc.messages)
+
+
+def _add_id(wanted: dict[type[models.Model], set[uuid.UUID]], model: type[models.Model], record: Any) -> None:
+    if isinstance(record, dict) and record.get("id"):
+        with contextlib.suppress(ValueError):  # a bad id is reported with its path when the record is built
+            wanted.setdefault(model, set()).add(uuid.UUID(str(record["id"])))
+
+
+def _utc(obj: models.Model) -> None:
+    """Times in UTC, as UUIDModel.save() keeps them (bulk_create does not call save())."""
+    for f in obj._meta.concrete_fields:
+        if isinstance(f, models.DateTimeField):
+            value = getattr(obj, f.attname)
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                setattr(obj, f.attname, value.astimezone(UTC))
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "attname", name))
