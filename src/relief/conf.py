@@ -87,8 +87,10 @@ REGISTRY: tuple[EnvSetting, ...] = (
     EnvSetting(
         "RELIEF_REDIS_URL",
         "",
-        "Redis URL for the background task queue (for example `redis://127.0.0.1:6379/0`). "
-        "Empty means tasks are queued in an SQLite file in the data directory, with no extra server.",
+        "Redis URL for the background task queue, the cache and sessions (for example "
+        "`redis://127.0.0.1:6379/0`); sessions are then read from Redis and written through to the "
+        "database. Empty means tasks are queued in an SQLite file in the data directory and sessions "
+        "live in the database, with no extra server.",
     ),
     EnvSetting(
         "RELIEF_SECURE_COOKIES",

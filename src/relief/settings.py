@@ -172,6 +172,17 @@ DEFAULT_FROM_EMAIL = env("RELIEF_DEFAULT_FROM_EMAIL")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# With Redis (hosted mode, several processes): a shared cache, and sessions read from it and
+# written through to the database, so a Redis restart signs no one out.
+if env("RELIEF_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("RELIEF_REDIS_URL"),
+            "KEY_PREFIX": "relief-cache",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Behind TLS (always in hosted mode): HTTPS-only cookies, HSTS and a redirect to HTTPS.
 SERVED_OVER_TLS = env_bool("RELIEF_SECURE_COOKIES") or HOSTED
 SESSION_COOKIE_SECURE = SERVED_OVER_TLS

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import click
 
 
@@ -9,8 +12,18 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
-def serve(host, port, workers) -> None:
+@click.option(
+    "--with-worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Also run the background worker (insights, reminders) beside the server; "
+    "turn it off when `relief worker` runs as its own service.",
+)
+def serve(host, port, workers, with_worker) -> None:
     """Serve the web app. On a fresh install it prints a one-time login link for the only account.
+
+    The insights are computed by the background worker, which `relief serve` starts beside the
+    server unless told not to (--no-worker).
 
     \b
     Example:
@@ -42,7 +55,22 @@ def serve(host, port, workers) -> None:
             get_resolver().resolve("/")  # import every view module now, in the master
             return application
 
-    Server().run()
+    worker = _start_worker() if with_worker else None
+    try:
+        Server().run()
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+def _start_worker() -> subprocess.Popen:
+    """`relief worker` (one thread) as a child process, so the analysis never runs in the web workers."""
+    click.echo("Starting the background worker beside the server (--no-worker to leave it out).", err=True)
+    return subprocess.Popen([sys.executable, "-m", "relief.cli", "worker", "--workers", "1"])
 
 
 def _collect_static() -> None:
