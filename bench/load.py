@@ -167,6 +167,7 @@ def summarize(env: Environment, seconds: float) -> dict:
             "p50_ms": entry.get_response_time_percentile(0.5),
             "p95_ms": entry.get_response_time_percentile(0.95),
             "p99_ms": entry.get_response_time_percentile(0.99),
+            "max_ms": round(entry.max_response_time or 0),
         }
     measured = [e for (name, _), e in env.stats.entries.items() if name != "login"]
     merged = measured[0].__class__(env.stats, "measured", "")
@@ -266,6 +267,33 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     raise RuntimeError("the server did not answer /healthz")
 
 
+def start_queue_workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
+    """`relief worker` processes: the first runs the periodic tasks, the others only queued ones."""
+    workers = []
+    for number in range(count):
+        command = [sys.executable, "-m", "relief.cli", "worker", "--workers", "1"]
+        if number:
+            command.append("--no-periodic")
+        workers.append(
+            subprocess.Popen(
+                command,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=open(Path(env["RELIEF_DATA_DIR"]) / f"worker{number}.log", "ab"),  # noqa: SIM115
+                start_new_session=True,
+            )
+        )
+    return workers
+
+
+def flush_queue(env: dict[str, str]) -> None:
+    """Empty this run's queue (a Redis database of its own) before and after."""
+    if env.get("RELIEF_REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(env["RELIEF_REDIS_URL"]).flushdb()
+
+
 def warm_up(host: str, workers: int) -> None:
     """Each worker loads the URL configuration (and the analysis library) on its first request."""
     import requests
@@ -300,6 +328,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--database-url", default="", help="default: a fresh PostgreSQL database")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
+    parser.add_argument(
+        "--queue-workers", type=int, default=1, help="`relief worker` processes (insights); 0 for none"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="queue, cache and sessions in Redis (a database of its own: it is flushed)",
+    )
     args = parser.parse_args()
     if args.short:
         args.people, args.seconds, args.max_requests = 5, 4, 5_000
@@ -315,8 +351,13 @@ def main() -> int:
         RELIEF_SECRET_KEY="load-test-" + uuid.uuid4().hex * 2,
         RELIEF_LOG_LEVEL="WARNING",
     )
+    if args.redis_url:
+        env["RELIEF_REDIS_URL"] = args.redis_url
     server = None
+    queue_workers: list[subprocess.Popen] = []
+    load_start = [round(x, 2) for x in os.getloadavg()]
     try:
+        flush_queue(env)
         setup = subprocess.run(
             [sys.executable, "-c", SETUP, str(args.people), PASSWORD], env=env, capture_output=True, text=True
         )
@@ -325,6 +366,7 @@ def main() -> int:
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         server = start_server(env, port, args.workers)
+        queue_workers = start_queue_workers(env, args.queue_workers)
         warm_up(host, args.workers)
         Person.insights_path = choose_insights_path(host)
         Person.accounts = [f"load{n}" for n in range(args.people)]
@@ -332,9 +374,12 @@ def main() -> int:
         floor = run_phase(Floor, host, args.people, args.seconds, args.max_requests)
         app = run_phase(Person, host, args.people, args.seconds, args.max_requests)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        load_end = [round(x, 2) for x in os.getloadavg()]
+        stored = stored_insights(env) if server is not None else None
+        for process in [*([server] if server is not None else []), *queue_workers]:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        flush_queue(env)
         if own_database:
             drop_database(database_url)
 
@@ -342,6 +387,11 @@ def main() -> int:
         "people": args.people,
         "seconds_per_phase": args.seconds,
         "server": f"gunicorn --preload --workers {args.workers} (sync), PostgreSQL, 127.0.0.1",
+        "queue_workers": args.queue_workers,
+        "queue": "redis" if args.redis_url else "sqlite",
+        "load_average_start": load_start,
+        "load_average_end": load_end,
+        "insights_stored_at_end": stored,
         "insights_path": Person.insights_path,
         "floor": floor,
         "app": app,
@@ -349,6 +399,7 @@ def main() -> int:
         if floor["requests_per_second"]
         else None,
         "p50_ratio_app_to_floor": round(app["p50_ms"] / floor["p50_ms"], 1) if floor["p50_ms"] else None,
+        "p99_ratio_app_to_floor": round(app["p99_ms"] / floor["p99_ms"], 1) if floor["p99_ms"] else None,
     }
     print(json.dumps(report, indent=2))
     if args.markdown:
@@ -356,20 +407,37 @@ def main() -> int:
     return 0 if app["failures"] == 0 and floor["failures"] == 0 else 1
 
 
+def stored_insights(env: dict[str, str]) -> dict | None:
+    """How many people's insights the workers stored during the run, and how many are current."""
+    script = (
+        "import django, json; django.setup()\n"
+        "from relief.insights.models import DiaryVersion, StoredInsights\n"
+        "versions = dict(DiaryVersion.objects.values_list('user_id', 'version'))\n"
+        "rows = list(StoredInsights.objects.filter(period='..').values_list('user_id', 'diary_version'))\n"
+        "print(json.dumps({'people': len(rows), 'current': sum(versions.get(u) == v for u, v in rows)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return None
+
+
 def markdown(report: dict) -> str:
     lines = [
-        "| Phase / request | Requests | Failures | req/s | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|",
+        "| Phase / request | Requests | Failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for phase in ("floor", "app"):
         r = report[phase]
         lines.append(
             f"| **{phase}** | {r['requests']} | {r['failures']} | {r['requests_per_second']} | "
-            f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} |"
+            f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} |"
         )
         for name, q in r["by_request"].items():
             lines.append(
-                f"| {name} | {q['requests']} | {q['failures']} | | {q['p50_ms']} | {q['p95_ms']} | {q['p99_ms']} |"
+                f"| {name} | {q['requests']} | {q['failures']} | | {q['p50_ms']} | {q['p95_ms']} | {q['p99_ms']} | "
+                f"{q['max_ms']} |"
             )
     return "\n".join(lines)
 
