@@ -1,0 +1,86 @@
+"""Charts are laid out from stored numbers in plain Python, each with a table of the same numbers."""
+
+from relief.insights import svg
+
+MONTHS = {
+    "months": [
+        {"month": "2026-01", "headache_days": 6, "migraine_days": 3, "acute_days": 4},
+        {"month": "2026-02", "headache_days": 12, "migraine_days": 8, "acute_days": 11},
+    ],
+    "baseline_migraine_days_per_28": 5.5,
+}
+
+
+def bars(figure: svg.Figure, cls: str) -> list[svg.Shape]:
+    return [s for s in figure.shapes if s.kind == "rect" and s.cls == cls]
+
+
+def test_monthly_bars_grow_with_the_days_and_stay_inside_the_view_box():
+    figure = svg.monthly(MONTHS)
+    january, february = bars(figure, "c-headache")
+
+    assert february.h > january.h > 0
+    assert all(s.y >= 0 and s.y + s.h <= figure.height for s in figure.shapes if s.kind == "rect")
+    assert figure.rows == [["2026-01", "6", "3", "4"], ["2026-02", "12", "8", "11"]]
+    assert any("baseline" in label and "5.5" in label for _, label in figure.legend)
+
+
+def test_response_bars_show_the_rate_and_the_interval_in_the_table():
+    figure = svg.response(
+        {
+            "rows": [
+                {"label": "Kratom 1-3 g", "k": 3, "n": 6, "rate": 0.5, "low": 0.19, "high": 0.81},
+                {"label": "Sumatriptan", "k": 6, "n": 6, "rate": 1.0, "low": 0.61, "high": 1.0},
+            ],
+            "untreated_rate": 0.2,
+        }
+    )
+    half, full = bars(figure, "c-headache")
+
+    assert abs(full.w - 2 * half.w) < 1
+    assert figure.rows[0] == ["Kratom 1-3 g", "3/6 (50%)", "19–81%"]
+    assert sum(1 for s in figure.shapes if s.cls == "whisker") == 6  # a line and two caps each
+
+
+def test_a_chart_without_data_says_so_instead_of_drawing_empty_axes():
+    for name, draw in svg.DRAW.items():
+        figure = draw({})
+        assert figure.empty and not figure.shapes and not figure.rows, name
+
+
+def test_the_calendar_colours_each_day_by_its_worst_pain_and_greys_unrecorded_days():
+    figure = svg.calendar(
+        {
+            "days": [
+                {"date": "2026-03-02", "pain": 8.0, "recorded": True, "attack": True},
+                {"date": "2026-03-03", "pain": None, "recorded": False, "attack": False},
+                {"date": "2026-03-04", "pain": None, "recorded": True, "attack": False},
+            ]
+        }
+    )
+    cells = [s for s in figure.shapes if s.kind == "rect"]
+
+    assert [c.cls for c in cells] == ["heat-8", "heat-none", "heat-0"]
+    assert [row[0] for row in figure.rows] == ["2026-03-02", "2026-03-04"]
+
+
+def test_pain_over_time_places_attacks_by_date_and_lists_them():
+    figure = svg.pain(
+        {
+            "start": "2026-01-01",
+            "end": "2026-01-31",
+            "mean": [{"date": "2026-01-10", "value": 3.0}],
+            "attacks": [{"date": "2026-01-05", "peak": 7}, {"date": "2026-01-25", "peak": 4}],
+        }
+    )
+    early, late = [s for s in figure.shapes if s.kind == "circle"]
+
+    assert early.x < late.x and early.y < late.y  # later, and less pain (lower on the page is less)
+    assert ["2026-01-05", "7", "–"] in figure.rows
+
+
+def test_doses_per_week_use_two_scales():
+    figure = svg.doses({"weeks": [{"week": "2026-01-05", "kratom_g": 12.5, "acute_days": 3}]})
+
+    assert bars(figure, "c-kratom")[0].h > 0
+    assert figure.rows == [["2026-01-05", "12.5", "3"]]
