@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -13,6 +11,8 @@ from django.core.exceptions import ValidationError
 from relief.accounts.services import today_for
 from relief.plans import services
 from relief.plans.models import Decision, Plan, PlanStep
+from relief.plans.services import reassessment
+from relief.safety.rules.personal_limits import dose_alerts
 from tests.factories import (
     ago,
     at,
@@ -146,13 +146,13 @@ def test_a_dose_beyond_each_own_limit_gives_a_personal_alert():
         make_dose(user, amount=2, taken_at=at("2026-03-14T09:00Z"))
         make_dose(user, amount=3, taken_at=at("2026-03-15T09:00Z"))
         dose = make_dose(user, amount=2, taken_at=at("2026-03-15T11:00Z"))
-        alerts = {a["key"].split(":")[1]: a for a in services.personal_limit_alerts(dose)}
+        alerts = {a.key.split(":")[1]: a for a in dose_alerts(dose)}
         assert set(alerts) == {"days", "gap", "daily"}
-        assert "2 days with Kratom in March 2026; your plan says at most 1" in alerts["days"]["message"]
+        assert "2 days with Kratom in March 2026; your plan says at most 1" in alerts["days"].message
         assert (
-            "2.0 hours after the previous dose; your plan says at least 6 hours" in alerts["gap"]["message"]
+            "2.0 hours after the previous dose; your plan says at least 6 hours" in alerts["gap"].message
         )
-        assert "5 g on 2026-03-15; your plan says at most 4 g a day" in alerts["daily"]["message"]
+        assert "5 g on 2026-03-15; your plan says at most 4 g a day" in alerts["daily"].message
 
 
 def test_days_a_month_are_counted_in_the_persons_own_time_zone():
@@ -163,23 +163,23 @@ def test_days_a_month_are_counted_in_the_persons_own_time_zone():
         make_dose(user, amount=1, taken_at=at("2026-03-30T12:00Z"))
         # 22:30 UTC on 31 March is already 1 April in Berlin (summer time): a new month, so no alert
         late = make_dose(user, amount=1, taken_at=at("2026-03-31T22:30Z"))
-        assert services.personal_limit_alerts(late) == []
+        assert dose_alerts(late) == []
 
 
 def test_doses_within_the_limits_or_of_other_substances_give_no_personal_alert():
     user = make_user()
     plan = kratom_plan(user)
     services.set_limits(user, plan, max_days_per_month=10, min_hours_between=4)
-    assert services.personal_limit_alerts(make_dose(user, amount=1)) == []
-    assert services.personal_limit_alerts(make_dose(user, "ibuprofen", amount=400, unit="mg")) == []
+    assert dose_alerts(make_dose(user, amount=1)) == []
+    assert dose_alerts(make_dose(user, "ibuprofen", amount=400, unit="mg")) == []
 
 
 def test_personal_limits_never_suggest_an_amount():
     user = make_user()
     plan = kratom_plan(user)
     services.set_limits(user, plan, max_daily_amount=1, max_daily_unit="g")
-    alerts = services.personal_limit_alerts(make_dose(user, amount=3))
-    text = " ".join(a["message"] for a in alerts).lower()
+    alerts = dose_alerts(make_dose(user, amount=3))
+    text = " ".join(a.message for a in alerts).lower()
     assert "your plan says" in text
     for word in ("take ", "try ", "reduce to", "increase"):
         assert word not in text
@@ -195,39 +195,32 @@ def test_without_the_analysis_the_review_falls_back_to_diary_counts():
     make_attack(user, started_at=ago(days=3))
     make_dose(user, amount=2, taken_at=ago(days=2))
     make_side_effect(user, "constipation", occurred_at=ago(days=2))
-    review = services._diary_counts(plan, today_for(user))
+    review = reassessment._diary_counts(plan, today_for(user))
     assert review["during"]["attacks"] == 1 and review["before"]["attacks"] == 1
     assert review["during"]["side_effect_symptoms"] == ["constipation"]
     assert review["during"]["days_with_intake"] == 1
 
 
 def test_a_failing_analysis_leaves_the_counts_and_says_so(monkeypatch):
-    review = types.ModuleType("relief.analysis.review")
-    frames = types.ModuleType("relief.insights.frames")
-    frames.build_diary = lambda user: None
-    review.review_treatment = lambda *args: 1 / 0
-    monkeypatch.setitem(sys.modules, "relief.analysis.review", review)
-    monkeypatch.setitem(sys.modules, "relief.insights.frames", frames)
+    monkeypatch.setattr(reassessment, "build_diary", lambda user: None)
+    monkeypatch.setattr(reassessment, "review_treatment", lambda *args: 1 / 0)
     plan = kratom_plan(make_user(), starts_in=-30, reassess_in=0)
     result = services.benefit_risk_review(plan)
     assert result["analysis"] is None and result["counts"]["during"]["days"] == 31
     assert "ZeroDivisionError" in result["notes"][0]
 
 
-def test_the_review_uses_the_analysis_library_when_it_is_there(monkeypatch):
+def test_the_review_runs_the_analysis_library_on_the_persons_diary(monkeypatch):
     calls = []
-    review = types.ModuleType("relief.analysis.review")
-    frames = types.ModuleType("relief.insights.frames")
-    frames.build_diary = lambda user: ("diary of", user.username)
-    review.review_treatment = lambda diary, treatment, start, end: (
-        calls.append((diary, treatment, start, end))
-        or {
-            "treatment": treatment,
-            "benefit": {"attacks_per_28_days": [6, 4]},
-        }
+    monkeypatch.setattr(reassessment, "build_diary", lambda user: ("diary of", user.username))
+    monkeypatch.setattr(
+        reassessment,
+        "review_treatment",
+        lambda diary, treatment, start, end: (
+            calls.append((diary, treatment, start, end))
+            or {"treatment": treatment, "benefit": {"attacks_per_28_days": [6, 4]}}
+        ),
     )
-    monkeypatch.setitem(sys.modules, "relief.analysis.review", review)
-    monkeypatch.setitem(sys.modules, "relief.insights.frames", frames)
     user = make_user("reviewed")
     plan = kratom_plan(user, starts_in=-30, reassess_in=0)
     result = services.benefit_risk_review(plan)
@@ -279,13 +272,11 @@ def test_the_decision_history_lists_every_decision_newest_first():
     assert plan.status == "tapering"
 
 
-def test_plans_due_for_reassessment_are_listed_and_reminded():
+def test_plans_due_for_reassessment_are_listed():
     user = make_user()
     due = kratom_plan(user, starts_in=-30, reassess_in=0)
     kratom_plan(user, reassess_in=20)
     assert services.due_reassessments(user) == [due]
-    (reminder,) = services.reassessment_reminders(user)
-    assert reminder["url"] == f"/plans/{due.pk}/reassess/" and "continue, change or stop" in reminder["label"]
 
 
 def test_a_plan_step_state_must_be_known():

@@ -57,14 +57,13 @@ def test_sows_check_ins_are_diary_questionnaires_with_their_score():
 def test_the_withdrawal_window_runs_from_the_day_of_the_last_intake_for_seven_days_in_local_time():
     user = make_user(time_zone="Europe/Berlin")
     taper = services.start_taper(user, substance=substance("kratom"), started_on=date(2026, 3, 1))
-    assert services.withdrawal_window_days(user) == set()
+    assert services.withdrawal_window(taper) == []
     with time_machine.travel(at("2026-03-30T12:00Z")):
         make_dose(user, amount=1, taken_at=at("2026-03-28T23:30Z"))  # 00:30 on the 29th in Berlin
         services.record_last_intake(user, taper)
-    days = services.withdrawal_window_days(user)
-    assert min(days) == date(2026, 3, 29) and max(days) == date(2026, 4, 5)
+    days = services.withdrawal_window(taper)
+    assert days[0] == date(2026, 3, 29) and days[-1] == date(2026, 4, 5)
     assert len(days) == 8
-    assert services.withdrawal_window_days(make_user()) == set()
 
 
 def test_stopping_completely_marks_the_plan_stopped():

@@ -1,8 +1,11 @@
-"""What every save goes through: validate everything, save all or nothing, then run the safety checks."""
+"""What every save goes through: validate everything, save all or nothing, then run the safety checks.
+
+This module belongs to the entry-services layer (see CONTRIBUTING.md): it sits above the safety
+engine and below plans, insights, exchange and the interfaces.
+"""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,6 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+
+from relief.safety.engine import check_entry
 
 log = logging.getLogger("relief.entries")
 
@@ -49,13 +54,7 @@ def save_all(objects: list[models.Model]) -> None:
 def safety_alerts(entry: Any) -> list[Any]:
     """Run the safety engine on a freshly saved entry; an engine failure never loses the entry."""
     try:
-        engine = importlib.import_module("relief.safety.engine")
-    except ModuleNotFoundError as exc:
-        if exc.name != "relief.safety.engine":
-            raise
-        return []
-    try:
-        return list(engine.check_entry(entry))
+        return list(check_entry(entry))
     except Exception:  # the entry is saved already; a broken rule must not hide that
         log.exception("safety check failed for a %s", type(entry).__name__)
         return []

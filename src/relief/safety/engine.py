@@ -11,12 +11,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from relief.safety.alerts import DISCLAIMER, Alert, Evidence, sort_alerts
+from relief.accounts.services import time_zone_of
+from relief.core.timeutil import day_bounds
+from relief.diary.models import DayRecord, SideEffect
+from relief.products.models import Batch, LabReport
+from relief.safety.alerts import DISCLAIMER, Alert, sort_alerts
 from relief.safety.config import SafetyConfig
-from relief.safety.kb import Source, load_knowledge
+from relief.safety.kb import load_knowledge
+from relief.safety.models import AlertAcknowledgement
 from relief.safety.rules import RULES
 from relief.safety.rules.base import Focus
 from relief.safety.snapshot import Diary, load
+from relief.treatments.models import Dose, StandingMedication
 
 __all__ = [
     "DISCLAIMER",
@@ -57,8 +63,6 @@ def _run(diary: Diary, focus: Focus, cfg: SafetyConfig) -> list[Alert]:
 
 
 def _owner(entry: Any) -> Any:
-    from relief.products.models import Batch, LabReport
-
     if isinstance(entry, LabReport):
         return entry.batch.product.user
     if isinstance(entry, Batch):
@@ -67,8 +71,6 @@ def _owner(entry: Any) -> Any:
 
 
 def _zone_of(user: Any) -> str:
-    from relief.accounts.services import time_zone_of
-
     return time_zone_of(user)
 
 
@@ -79,11 +81,6 @@ def check_entry(entry: Any, *, config: SafetyConfig | None = None) -> list[Alert
     Other entries (attacks, questionnaires) give no alerts of their own. Counts such as
     days of use are taken up to the time of the entry.
     """
-    from relief.core.timeutil import day_bounds
-    from relief.diary.models import DayRecord, SideEffect
-    from relief.products.models import Batch, LabReport
-    from relief.treatments.models import Dose, StandingMedication
-
     if isinstance(entry, DayRecord) and not entry.alcohol_units:
         return []
     if not isinstance(entry, Dose | SideEffect | StandingMedication | Batch | LabReport | DayRecord):
@@ -116,35 +113,7 @@ def check_entry(entry: Any, *, config: SafetyConfig | None = None) -> list[Alert
         focus.day_records = [entry]
     else:
         focus.batches = [entry.batch]
-    alerts = _run(diary, focus, cfg)
-    if isinstance(entry, Dose):
-        alerts = sort_alerts([*alerts, *personal_limit_alerts(entry)])
-    return alerts
-
-
-def personal_limit_alerts(dose: Any) -> list[Alert]:
-    """The person's own limits from an active plan (relief.plans), as alerts with the plan as their source."""
-    from relief.plans.services import personal_limit_alerts as limits
-    from relief.treatments.models import Dose
-
-    found = limits(dose)
-    ids = {i for item in found for i in item.get("evidence", [])}
-    labels = {str(d.pk): str(d) for d in Dose.objects.filter(pk__in=ids).select_related("substance")}
-    return [
-        Alert(
-            key=item["key"],
-            rule="personal_limit",
-            level=item.get("level", "caution"),
-            title=item["title"],
-            message=item["message"],
-            actions=(
-                "This is a limit you set in your plan; if it no longer fits, change it with your clinician.",
-            ),
-            evidence=tuple(Evidence("dose", i, labels.get(i, "dose")) for i in item.get("evidence", [])),
-            sources=(Source(key="own_plan", title="Your own plan", locator=f"/plans/{item['plan']}/"),),
-        )
-        for item in found
-    ]
+    return _run(diary, focus, cfg)
 
 
 def check_diary(
@@ -167,8 +136,6 @@ def check_diary(
 
 
 def _mark_acknowledged(user: Any, alerts: list[Alert]) -> list[Alert]:
-    from relief.safety.models import AlertAcknowledgement
-
     keys = [a.key for a in alerts if a.needs_acknowledgement]
     if not keys:
         return alerts
@@ -186,8 +153,6 @@ def _mark_acknowledged(user: Any, alerts: list[Alert]) -> list[Alert]:
 
 def acknowledge(user: Any, alert: Alert, *, when: dt.datetime | None = None) -> Any:
     """Record that the person has read this alert about these entries."""
-    from relief.safety.models import AlertAcknowledgement
-
     return AlertAcknowledgement.objects.create(
         user=user,
         alert_key=alert.key,

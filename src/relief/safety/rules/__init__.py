@@ -6,12 +6,13 @@ from relief.safety.rules import (
     interactions,
     legal,
     pairs,
+    personal_limits,
     product,
     red_flags,
     special,
     unknown,
 )
 
-RULES = (red_flags, interactions, pairs, unknown, frequency, dose, product, legal, special)
+RULES = (red_flags, interactions, pairs, unknown, frequency, dose, product, legal, special, personal_limits)
 
 __all__ = ["RULES"]
