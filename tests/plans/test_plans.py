@@ -149,9 +149,7 @@ def test_a_dose_beyond_each_own_limit_gives_a_personal_alert():
         alerts = {a.key.split(":")[1]: a for a in dose_alerts(dose)}
         assert set(alerts) == {"days", "gap", "daily"}
         assert "2 days with Kratom in March 2026; your plan says at most 1" in alerts["days"].message
-        assert (
-            "2.0 hours after the previous dose; your plan says at least 6 hours" in alerts["gap"].message
-        )
+        assert "2.0 hours after the previous dose; your plan says at least 6 hours" in alerts["gap"].message
         assert "5 g on 2026-03-15; your plan says at most 4 g a day" in alerts["daily"].message
 
 
