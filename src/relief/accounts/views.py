@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import date
 
@@ -27,6 +26,7 @@ from relief.accounts.services_links import _hash, consume_login_link
 from relief.accounts.sudo import require_recent_authentication
 from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.web import add_errors, next_url
+from relief.exchange.jsonformat import export_document
 
 ZONE_HINTS = (
     "UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York", "America/Chicago",
@@ -142,11 +142,7 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
 @journal_view
 def export(request: AuthedRequest) -> HttpResponse:
     """Everything the person logged, in the project's JSON format, as a download."""
-    try:
-        jsonformat = importlib.import_module("relief.exchange.jsonformat")
-    except ModuleNotFoundError:
-        return render(request, "accounts/export_unavailable.html", status=503)
-    document = jsonformat.export_document(request.user)
+    document = export_document(request.user)
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False, default=str), content_type="application/json"
     )

@@ -10,7 +10,6 @@ substance, a dose or a pain score: mail passes through other people's servers.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +21,14 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
+from relief.accounts.models import Profile
+from relief.accounts.services import get_profile
 from relief.conf import data_dir, env, env_bool
+from relief.core.timeutil import zone
+from relief.diary.models import DayRecord
+from relief.exchange import weather
+from relief.insights import services as insights
+from relief.treatments.services import pending_outcomes
 
 log = logging.getLogger("relief.tasks")
 
@@ -73,17 +79,11 @@ def _first_time(key: str) -> bool:
 
 def due_outcome_prompts(user: Any, now: datetime) -> list[Any]:
     """Acute doses of the last day whose 2-hour result is missing and that were not prompted yet."""
-    from relief.treatments.services import pending_outcomes
-
     return [dose for dose in pending_outcomes(user) if dose.taken_at >= now - OUTCOME_PROMPT_WINDOW]
 
 
 def checkin_due(user: Any, now: datetime) -> bool:
     """The person asked for a daily check-in, its local time has passed, and today has no record yet."""
-    from relief.accounts.services import get_profile
-    from relief.core.timeutil import zone
-    from relief.diary.models import DayRecord
-
     profile = get_profile(user)
     if profile.checkin_reminder_time is None:
         return False
@@ -95,9 +95,6 @@ def checkin_due(user: Any, now: datetime) -> bool:
 
 def send_reminders(now: datetime | None = None) -> dict[str, int]:
     """Email each person with an address about due outcome prompts and their daily check-in, once each."""
-    from relief.accounts.services import get_profile
-    from relief.core.timeutil import zone
-
     now = now or timezone.now()
     sent = {"outcome_prompts": 0, "checkins": 0}
     for user in get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk"):
@@ -126,34 +123,17 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     return sent
 
 
-# --- weather (an optional service) and insights ------------------------------
-
-
-def _optional(module_name: str, function: str) -> Any | None:
-    """A function from a module that may not be part of this install yet."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return None
-    return getattr(module, function, None)
+# --- weather and insights -------------------------------------------------------
 
 
 def fetch_weather() -> dict[str, Any]:
     """Fill in weather for everyone who gave a city (only when weather is turned on)."""
-    from relief.accounts.models import Profile
-
     if not env_bool("RELIEF_WEATHER_ENABLED"):
         return {"skipped": "weather is turned off (RELIEF_WEATHER_ENABLED)"}
-    fill_weather = _optional("relief.exchange.weather", "fill_weather")
-    if fill_weather is None:
-        log.warning("weather task skipped: relief.exchange.weather.fill_weather is not installed")
-        return {"skipped": "relief.exchange.weather.fill_weather is not available"}
     people = 0
     for profile in Profile.objects.exclude(city="").select_related("user").order_by("pk"):
         try:
-            fill_weather(profile.user)
+            weather.fill_weather(profile.user)
         except Exception:  # one person's failure (network, bad city) must not stop the others
             log.exception("weather failed for one person")
             continue
@@ -167,15 +147,13 @@ def recompute_insights(user_id: int | None = None) -> dict[str, Any]:
     Someone whose stored insights are still current costs a few queries; the others get the
     analysis run and stored, so their insights page opens without waiting for it.
     """
-    from relief.insights.services import recompute_insights as recompute
-
     users = get_user_model().objects.filter(is_active=True).order_by("pk")
     if user_id is not None:
         users = users.filter(pk=user_id)
     result = {"people": 0}
     for user in users:
         try:
-            recompute(user)
+            insights.recompute_insights(user)
         except Exception:  # one person's diary must not stop everyone else's insights
             log.exception("insights failed for one person")
             result["failed"] = result.get("failed", 0) + 1

@@ -7,7 +7,6 @@ person's own entries.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,8 +20,12 @@ from relief.analysis import analyze
 from relief.analysis.frames import Diary
 from relief.analysis.review import restrict
 from relief.core.access import owned
+from relief.insights.frames import build_diary
 from relief.insights.text import percent, rate_text  # noqa: F401 - the report modules read them here
+from relief.plans.models import Plan
 from relief.products.models import Product
+from relief.safety.engine import check_diary
+from relief.safety.kb import load_knowledge
 from relief.treatments.classes import OVERUSE_GROUPS, SUBSTANCE_CLASSES
 from relief.treatments.models import StandingMedication
 
@@ -73,12 +76,6 @@ class Report:
         return counts
 
 
-def _diary(user: User) -> Diary:
-    from relief.insights.frames import build_diary
-
-    return build_diary(user)
-
-
 def default_period(user: User, diary: Diary) -> tuple[date, date]:
     """The last six months up to today, or the whole diary when it is shorter."""
     end = today_for(user)
@@ -87,7 +84,7 @@ def default_period(user: User, diary: Diary) -> tuple[date, date]:
 
 
 def build_report(user: User, start: date | None = None, end: date | None = None) -> Report:
-    diary = _diary(user)
+    diary = build_diary(user)
     default_start, default_end = default_period(user, diary)
     start, end = start or default_start, end or default_end
     if end < start:
@@ -116,19 +113,11 @@ def build_report(user: User, start: date | None = None, end: date | None = None)
 
 
 def _alerts(user: User) -> list[Any]:
-    try:
-        engine = importlib.import_module("relief.safety.engine")
-    except ModuleNotFoundError as exc:
-        if exc.name != "relief.safety.engine":
-            raise
-        return []
-    return list(engine.check_diary(user))
+    return list(check_diary(user))
 
 
 def _thresholds() -> dict[str, tuple[int, str]]:
     """Overuse days a month by substance class (ICHD-3 8.2, from the safety knowledge base)."""
-    from relief.safety.kb import load_knowledge
-
     by_group = {
         e.data["group"]: (int(e.data["days_per_month"]), e.data["label"])
         for e in load_knowledge().entries["overuse"]
@@ -246,10 +235,6 @@ def _medications(
 
 
 def _questions(user: User) -> list[str]:
-    try:
-        from relief.plans.models import Plan
-    except ImportError:
-        return []
     questions = []
     for plan in owned(Plan, user).order_by("created_at"):
         questions += [line.strip() for line in (plan.questions or "").splitlines() if line.strip()]
