@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import create_model
 
 from relief.accounts.services import time_zone_of
+from relief.core import entries
 from relief.core.access import owned, resolve_reader
-from relief.core.services import Saved, safety_alerts, save_all
+from relief.core.services import Saved, owner_of
 from relief.core.timeutil import TimeInputError, make_aware_local
 from relief.core.validation import EARLIEST_YEAR
 from relief.sharing.models import Share
@@ -71,22 +71,8 @@ def saved_schema(name: str, entry: type[Schema]) -> type[Schema]:
     return create_model(name, __base__=Schema, entry=(entry, ...), alerts=(list[AlertOut], []))
 
 
-def alert_dict(alert: Any) -> dict[str, Any]:
-    """An alert of the safety engine as JSON, whatever its shape (``as_dict()``, a dict or attributes)."""
-    if hasattr(alert, "as_dict"):
-        return dict(alert.as_dict())
-    if isinstance(alert, dict):
-        data = dict(alert)
-    else:
-        data = {name: getattr(alert, name) for name in AlertOut.model_fields if hasattr(alert, name)}
-    data.setdefault("rule", type(alert).__name__)
-    data.setdefault("level", "info")
-    data.setdefault("message", str(alert))
-    return data
-
-
 def saved_body(saved: Saved) -> dict[str, Any]:
-    return {"entry": saved.entry, "alerts": [alert_dict(a) for a in saved.alerts]}
+    return {"entry": saved.entry, "alerts": [a.as_dict() for a in saved.alerts]}
 
 
 def me(request: HttpRequest) -> User:
@@ -179,13 +165,17 @@ class Pages(LimitOffsetPagination):
         super().__init__(max_limit=500, **kwargs)
 
 
-@transaction.atomic
-def update(obj: models.Model, data: dict[str, Any], *, also_check: Sequence[models.Model] = ()) -> Saved:
-    """Change an entry the way the services save one: validate everything, save all or nothing, then check."""
-    for name, value in data.items():
-        setattr(obj, name, value)
-    save_all([obj, *also_check])
-    return Saved(obj, safety_alerts(obj), created=False)
+def update(obj: models.Model, data: dict[str, Any]) -> Saved:
+    """Change an entry through its kind's service: validate everything, save all or nothing, then check.
+
+    Routers fetch ``obj`` with ``get_owned_or_404`` first, so its owner is the caller.
+    """
+    return entries.update(owner_of(obj), obj, data)
+
+
+def delete(request: HttpRequest, obj: models.Model) -> None:
+    """Delete the caller's entry through its kind's service."""
+    entries.delete(me(request), obj)
 
 
 def validation_body(exc: ValidationError) -> dict[str, Any]:

@@ -4,7 +4,6 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, ModelSchema, Router, Schema, Status
 from ninja.pagination import paginate
@@ -12,6 +11,8 @@ from ninja.pagination import paginate
 from relief.api.common import (
     DELETES,
     Pages,
+    delete,
+    local_times,
     me,
     mine,
     prepared,
@@ -23,7 +24,7 @@ from relief.api.common import (
     update,
     writes,
 )
-from relief.core.access import get_owned_or_404, get_readable_or_404, readable
+from relief.core.access import get_from_or_404, get_owned_or_404, get_readable_or_404, readable
 from relief.diary.models import Attack, DayRecord, PainSample, QuestionnaireResponse, SideEffect
 from relief.diary.services import (
     Pain,
@@ -82,8 +83,6 @@ AttackSaved = saved_schema("AttackSaved", AttackOut)
 
 
 def _pain(user: Any, samples: list[dict[str, Any]]) -> list[Pain]:
-    from relief.api.common import local_times
-
     return [Pain(**local_times(user, dict(sample))) for sample in samples]
 
 
@@ -113,12 +112,12 @@ def create_attack(request: HttpRequest, body: AttackIn) -> Any:
 def update_attack(request: HttpRequest, attack_id: uuid.UUID, body: AttackPatch) -> Any:
     attack = get_owned_or_404(Attack, me(request), attack_id)
     data = prepared(me(request), body)
-    return saved_body(update(attack, data, also_check=list(attack.pain_samples.all())))
+    return saved_body(update(attack, data))
 
 
 @router.delete("/attacks/{uuid:attack_id}", response=DELETES, tags=["attacks"])
 def delete_attack(request: HttpRequest, attack_id: uuid.UUID) -> Any:
-    get_owned_or_404(Attack, me(request), attack_id).delete()
+    delete(request, get_owned_or_404(Attack, me(request), attack_id))
     return Status(204, None)
 
 
@@ -132,8 +131,7 @@ def add_pain_sample(request: HttpRequest, attack_id: uuid.UUID, body: PainIn) ->
 @router.delete("/attacks/{uuid:attack_id}/pain/{uuid:sample_id}", response=DELETES, tags=["attacks"])
 def delete_pain_sample(request: HttpRequest, attack_id: uuid.UUID, sample_id: uuid.UUID) -> Any:
     attack = get_owned_or_404(Attack, me(request), attack_id)
-    get_owned_or_404(PainSample, me(request), sample_id)
-    attack.pain_samples.filter(pk=sample_id).delete()
+    delete(request, get_from_or_404(attack.pain_samples.all(), sample_id))
     return Status(204, None)
 
 
@@ -205,17 +203,12 @@ def save_day(request: HttpRequest, body: DayIn) -> Any:
 def update_day(request: HttpRequest, day_id: uuid.UUID, body: DayPatch) -> Any:
     record = get_owned_or_404(DayRecord, me(request), day_id)
     data = prepared(me(request), body)
-    factors = data.pop("factors", None)
-    with transaction.atomic():
-        saved = update(record, data)
-        if factors:
-            log_day(me(request), day=record.date, period=record.period, factors=factors)
-    return saved_body(saved)
+    return saved_body(update(record, data))
 
 
 @router.delete("/days/{uuid:day_id}", response=DELETES, tags=["days"])
 def delete_day(request: HttpRequest, day_id: uuid.UUID) -> Any:
-    get_owned_or_404(DayRecord, me(request), day_id).delete()
+    delete(request, get_owned_or_404(DayRecord, me(request), day_id))
     return Status(204, None)
 
 
@@ -270,7 +263,7 @@ def update_side_effect(request: HttpRequest, effect_id: uuid.UUID, body: SideEff
 
 @router.delete("/side-effects/{uuid:effect_id}", response=DELETES, tags=["side effects"])
 def delete_side_effect(request: HttpRequest, effect_id: uuid.UUID) -> Any:
-    get_owned_or_404(SideEffect, me(request), effect_id).delete()
+    delete(request, get_owned_or_404(SideEffect, me(request), effect_id))
     return Status(204, None)
 
 
@@ -331,5 +324,5 @@ def update_questionnaire(request: HttpRequest, response_id: uuid.UUID, body: Que
 
 @router.delete("/questionnaires/{uuid:response_id}", response=DELETES, tags=["questionnaires"])
 def delete_questionnaire(request: HttpRequest, response_id: uuid.UUID) -> Any:
-    get_owned_or_404(QuestionnaireResponse, me(request), response_id).delete()
+    delete(request, get_owned_or_404(QuestionnaireResponse, me(request), response_id))
     return Status(204, None)

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from relief.api.common import (
     DELETES,
     Pages,
+    delete,
     me,
     prepared,
     reader,
@@ -79,7 +80,7 @@ def update_product(request: HttpRequest, product_id: uuid.UUID, body: ProductPat
 
 @router.delete("/products/{uuid:product_id}", response=DELETES, tags=["products"])
 def delete_product(request: HttpRequest, product_id: uuid.UUID) -> Any:
-    get_owned_or_404(Product, me(request), product_id).delete()
+    delete(request, get_owned_or_404(Product, me(request), product_id))
     return Status(204, None)
 
 
@@ -130,7 +131,7 @@ def update_batch(request: HttpRequest, batch_id: uuid.UUID, body: BatchIn) -> An
 
 @router.delete("/batches/{uuid:batch_id}", response=DELETES, tags=["batches"])
 def delete_batch(request: HttpRequest, batch_id: uuid.UUID) -> Any:
-    get_owned_or_404(Batch, me(request), batch_id).delete()
+    delete(request, get_owned_or_404(Batch, me(request), batch_id))
     return Status(204, None)
 
 
@@ -182,5 +183,5 @@ def update_lab_report(request: HttpRequest, report_id: uuid.UUID, body: LabRepor
 
 @router.delete("/lab-reports/{uuid:report_id}", response=DELETES, tags=["lab reports"])
 def delete_lab_report(request: HttpRequest, report_id: uuid.UUID) -> Any:
-    get_owned_or_404(LabReport, me(request), report_id).delete()
+    delete(request, get_owned_or_404(LabReport, me(request), report_id))
     return Status(204, None)

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from relief.api.common import (
     DELETES,
     Pages,
+    delete,
     me,
     mine,
     prepared,
@@ -151,7 +152,7 @@ def update_dose(request: HttpRequest, dose_id: uuid.UUID, body: DosePatch) -> An
 
 @router.delete("/doses/{uuid:dose_id}", response=DELETES, tags=["doses"])
 def delete_dose(request: HttpRequest, dose_id: uuid.UUID) -> Any:
-    get_owned_or_404(Dose, me(request), dose_id).delete()
+    delete(request, get_owned_or_404(Dose, me(request), dose_id))
     return Status(204, None)
 
 
@@ -215,7 +216,7 @@ def update_medication(request: HttpRequest, medication_id: uuid.UUID, body: Medi
 
 @router.delete("/medications/{uuid:medication_id}", response=DELETES, tags=["medications"])
 def delete_medication(request: HttpRequest, medication_id: uuid.UUID) -> Any:
-    get_owned_or_404(StandingMedication, me(request), medication_id).delete()
+    delete(request, get_owned_or_404(StandingMedication, me(request), medication_id))
     return Status(204, None)
 
 
@@ -271,5 +272,5 @@ def update_unit(request: HttpRequest, unit_id: uuid.UUID, body: UnitPatch) -> An
 
 @router.delete("/units/{uuid:unit_id}", response=DELETES, tags=["units"])
 def delete_unit(request: HttpRequest, unit_id: uuid.UUID) -> Any:
-    get_owned_or_404(CustomUnit, me(request), unit_id).delete()
+    delete(request, get_owned_or_404(CustomUnit, me(request), unit_id))
     return Status(204, None)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from relief.cli.common import current_user, echo_json, reports_errors
 
 
 def kinds():
-    from relief.diary.models import Attack, DayRecord, FactorTag, QuestionnaireResponse, SideEffect
+    from relief.diary.models import (
+        Attack,
+        DayRecord,
+        FactorTag,
+        PainSample,
+        QuestionnaireResponse,
+        SideEffect,
+    )
     from relief.products.models import Batch, LabReport, Product
     from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication, Substance
 
     # kind -> (model, time field used by --from/--to)
     return {
         "attacks": (Attack, "started_at"),
+        "pain-samples": (PainSample, "at"),
         "days": (DayRecord, "date"),
         "doses": (Dose, "taken_at"),
         "outcomes": (DoseOutcome, "dose__taken_at"),
@@ -32,6 +42,7 @@ def kinds():
 
 KIND_NAMES = [
     "attacks",
+    "pain-samples",
     "days",
     "doses",
     "outcomes",
@@ -123,9 +134,8 @@ def edit_entry(kind, entry_id, changes) -> None:
       relief edit doses 4f1c... --set amount=2.5 --set "notes=took with tea"
     """
     from django.core.exceptions import FieldDoesNotExist, ValidationError
-    from django.db import transaction
 
-    from relief.core.services import safety_alerts
+    from relief.core import entries
     from relief.exchange.jsonformat import SKIPPED_FIELDS, from_json_value, serialize
 
     user = current_user()
@@ -134,6 +144,7 @@ def edit_entry(kind, entry_id, changes) -> None:
         raise click.ClickException(
             "built-in catalogue entries cannot be edited; add your own with relief substance add"
         )
+    fields = {}
     for change in changes:
         name, sep, raw = change.partition("=")
         name = name.strip()
@@ -148,14 +159,14 @@ def edit_entry(kind, entry_id, changes) -> None:
         value = None if raw.strip().lower() in {"", "null", "none"} else raw
         if value is not None and field.get_internal_type() in {"BooleanField"}:
             value = raw.strip().lower() in {"true", "yes", "1"}
-        setattr(obj, field.attname, from_json_value(field, value))
-    with transaction.atomic():
-        obj.full_clean()
-        obj.save()
-    alerts = safety_alerts(obj)
-    echo_json(
-        {"entry": serialize(obj), "alerts": [a.as_dict() if hasattr(a, "as_dict") else a for a in alerts]}
-    )
+        if value is not None and field.get_internal_type() == "JSONField":
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                raise ValidationError({name: f"write it as JSON, for example {name}=[1, 2, 3]"}) from None
+        fields[field.attname] = from_json_value(field, value)
+    saved = entries.update(user, obj, fields)
+    echo_json({"entry": serialize(saved.entry), "alerts": [a.as_dict() for a in saved.alerts]})
 
 
 @click.command("delete")
@@ -175,7 +186,9 @@ def delete_entry(kind, entry_id, yes) -> None:
         raise click.ClickException("built-in catalogue entries cannot be deleted")
     if not yes:
         click.confirm(f"Delete {obj}?", abort=True)
-    obj.delete()
+    from relief.core import entries
+
+    entries.delete(user, obj)
     echo_json({"deleted": str(entry_id), "kind": kind})
 
 

@@ -142,43 +142,6 @@ def log_attack(
     _print_saved(saved)
 
 
-def _resolve_dose_refs(user, product: str | None, batch: str | None):
-    from django.core.exceptions import ValidationError
-
-    from relief.core.access import owned
-    from relief.products.models import Batch, Product
-
-    found_product = found_batch = None
-    if product:
-        found_product = owned(Product, user).filter(name__iexact=product).first() or (
-            owned(Product, user).filter(pk=product).first() if _is_uuid(product) else None
-        )
-        if found_product is None:
-            raise ValidationError(
-                {"product": f"no product named {product!r}; add it with: relief log product"}
-            )
-    if batch:
-        batches = owned(Batch, user)
-        if found_product is not None:
-            batches = batches.filter(product=found_product)
-        found_batch = batches.filter(lot_number__iexact=batch).first() or (
-            batches.filter(pk=batch).first() if _is_uuid(batch) else None
-        )
-        if found_batch is None:
-            raise ValidationError({"batch": f"no batch with lot {batch!r}; add it with: relief log batch"})
-    return found_product, found_batch
-
-
-def _is_uuid(text: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
-
-
 @log.command("dose")
 @click.argument("substance")
 @click.argument("amount", type=float, required=False)
@@ -210,21 +173,12 @@ def log_dose(
       relief log dose kratom 4 capsule          (after: relief log unit capsule 0.5)
       relief log dose "dark room rest"
     """
-    from django.core.exceptions import ValidationError
-
-    from relief.core.access import owned
-    from relief.diary.models import Attack
     from relief.treatments.services import log_dose as service
-    from relief.treatments.services import require_substance
+    from relief.treatments.services import require_substance, resolve_dose_refs
 
     user = current_user()
     found = require_substance(user, substance)
-    found_product, found_batch = _resolve_dose_refs(user, product, batch)
-    attack = None
-    if attack_id:
-        attack = owned(Attack, user).filter(pk=attack_id).first() if _is_uuid(attack_id) else None
-        if attack is None:
-            raise ValidationError({"attack": f"no attack with id {attack_id!r}; see: relief list attacks"})
+    refs = resolve_dose_refs(user, product=product, batch=batch, attack=attack_id)
     saved = service(
         user,
         substance=found,
@@ -232,11 +186,11 @@ def log_dose(
         unit=unit or "",
         taken_at=_when(user, taken),
         reason=reason,
-        product=found_product,
-        batch=found_batch,
+        product=refs.product,
+        batch=refs.batch,
         route=route,
         stomach=stomach or "",
-        attack=attack,
+        attack=refs.attack,
         is_estimate=estimate,
         notes=notes,
     )
@@ -326,6 +280,7 @@ def log_side_effect(symptom, severity, when, dose_id, notes) -> None:
     from django.core.exceptions import ValidationError
 
     from relief.core.access import owned
+    from relief.core.validation import is_uuid
     from relief.diary.models import SideEffect
     from relief.diary.services import log_side_effect as service
     from relief.treatments.models import Dose
@@ -337,7 +292,7 @@ def log_side_effect(symptom, severity, when, dose_id, notes) -> None:
         fields = {"symptom": "other", "other_symptom": symptom}
     dose = None
     if dose_id:
-        dose = owned(Dose, user).filter(pk=dose_id).first() if _is_uuid(dose_id) else None
+        dose = owned(Dose, user).filter(pk=dose_id).first() if is_uuid(dose_id) else None
         if dose is None:
             raise ValidationError({"dose": f"no dose with id {dose_id!r}; see: relief list doses"})
     saved = service(user, severity=severity, occurred_at=_when(user, when), dose=dose, notes=notes, **fields)
@@ -372,13 +327,14 @@ def log_outcome(dose_id, **fields) -> None:
     from django.core.exceptions import ValidationError
 
     from relief.core.access import owned
+    from relief.core.validation import is_uuid
     from relief.treatments.models import Dose
     from relief.treatments.services import log_outcome as service
     from relief.treatments.services import pending_outcomes
 
     user = current_user()
     if dose_id:
-        dose = owned(Dose, user).filter(pk=dose_id).first() if _is_uuid(dose_id) else None
+        dose = owned(Dose, user).filter(pk=dose_id).first() if is_uuid(dose_id) else None
     else:
         pending = pending_outcomes(user, older_than_minutes=0)
         dose = pending[0] if pending else None
@@ -490,9 +446,12 @@ def log_batch(product, lot, purchase_date, amount_bought_g) -> None:
     """
     from relief.core.timeutil import parse_day
     from relief.products.services import add_batch
+    from relief.treatments.services import resolve_dose_refs
 
     user = current_user()
-    found, _ = _resolve_dose_refs(user, product, None)
+    found = resolve_dose_refs(user, product=product).product
+    if found is None:
+        raise click.BadParameter("give the product's name or id", param_hint="PRODUCT")
     _print_saved(
         add_batch(
             user,
@@ -536,9 +495,12 @@ def log_lab_report(product, lot, test_date, mitragynine, mitragynine_pct, **fiel
     from relief.core.timeutil import parse_day
     from relief.products.models import percent_to_mg_per_g
     from relief.products.services import add_lab_report
+    from relief.treatments.services import resolve_dose_refs
 
     user = current_user()
-    _, batch = _resolve_dose_refs(user, product, lot)
+    batch = resolve_dose_refs(user, product=product, batch=lot).batch
+    if batch is None:
+        raise click.BadParameter("give the batch's lot number or id", param_hint="LOT")
     if mitragynine is None and mitragynine_pct is not None:
         mitragynine = percent_to_mg_per_g(mitragynine_pct)
     values = {k: v for k, v in fields.items() if v is not None}
@@ -566,10 +528,10 @@ def log_unit(name, grams, product) -> None:
       relief log unit capsule 0.5
     """
     from relief.exchange.jsonformat import serialize
-    from relief.treatments.services import add_custom_unit
+    from relief.treatments.services import add_custom_unit, resolve_dose_refs
 
     user = current_user()
-    found, _ = _resolve_dose_refs(user, product, None)
+    found = resolve_dose_refs(user, product=product).product
     unit = add_custom_unit(user, name=name, grams=grams, product=found)
     echo_json({"entry": serialize(unit), "alerts": []})
 

@@ -46,6 +46,11 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
+from relief.accounts.models import Profile
+from relief.accounts.services import time_zone_of
+from relief.core.timeutil import zone
+from relief.sharing.services import record_access, share_for_link, share_for_reader
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -97,8 +102,6 @@ def may_read(viewer: Any, owner: Any, share: Share | None = None) -> bool:
     if getattr(viewer, "is_authenticated", False) and viewer.pk == owner.pk:
         return True
     if share is None:
-        from relief.sharing.services import share_for_reader
-
         return (
             share_for_reader(owner, viewer) is not None
             if getattr(viewer, "is_authenticated", False)
@@ -123,8 +126,6 @@ def get_readable_or_404(model: type[M], viewer: Any, owner: Any, pk: Any, share:
 
 
 def _owner_by_profile_id(value: str) -> User | None:
-    from relief.accounts.models import Profile
-
     try:
         profile_id = uuid.UUID(value)
     except ValueError:
@@ -138,8 +139,6 @@ def resolve_reader(request: HttpRequest, who: str) -> tuple[User, Share | None]:
 
     Every access through a share is recorded in the share's access log.
     """
-    from relief.sharing.services import record_access, share_for_link, share_for_reader
-
     viewer = request.user
     owner = _owner_by_profile_id(who)
     share: Share | None
@@ -158,8 +157,6 @@ def resolve_reader(request: HttpRequest, who: str) -> tuple[User, Share | None]:
 
 def read_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Let a page be read by its owner and by read-only shares; see the module docstring."""
-    from relief.accounts.services import time_zone_of
-    from relief.core.timeutil import zone
 
     @wraps(view)
     def wrapper(request: HttpRequest, who: str, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -7,13 +7,14 @@ engine and below plans, insights, exchange and the interfaces.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from relief.core.access import owner_path
 from relief.safety.engine import check_entry
 
 log = logging.getLogger("relief.entries")
@@ -43,6 +44,29 @@ def error_lines(exc: ValidationError, prefix: str = "") -> list[str]:
     return [f"{prefix.rstrip('.') + ': ' if prefix else ''}{m}" for m in exc.messages]
 
 
+def assign(obj: models.Model, fields: Mapping[str, Any]) -> None:
+    """Set the given fields on an entry; a name the entry does not have is an error naming it."""
+    for name, value in fields.items():
+        if not hasattr(obj, name) and not hasattr(type(obj), name):
+            raise ValidationError({name: f"is not a field of {type(obj).__name__.lower()}"})
+        setattr(obj, name, value)
+
+
+def owner_of(entry: models.Model) -> Any:
+    """The person an entry belongs to, following the same path the access helpers use."""
+    obj: Any = entry
+    for step in owner_path(type(entry)).split("__"):
+        obj = getattr(obj, step)
+    return obj
+
+
+def check_owner(user: Any, entry: models.Model, field: str = "__all__") -> None:
+    """Refuse to change someone else's entry (callers fetch through the access helpers already)."""
+    owner = owner_of(entry)
+    if owner is None or owner.pk != user.pk:
+        raise ValidationError({field: f"this {type(entry).__name__.lower()} belongs to another person"})
+
+
 def save_all(objects: list[models.Model]) -> None:
     """Validate every object first, then save them all in one transaction."""
     with transaction.atomic():
@@ -58,3 +82,24 @@ def safety_alerts(entry: Any) -> list[Any]:
     except Exception:  # the entry is saved already; a broken rule must not hide that
         log.exception("safety check failed for a %s", type(entry).__name__)
         return []
+
+
+def update_entry(
+    user: Any, entry: models.Model, fields: Mapping[str, Any], *, also_check: Iterable[models.Model] = ()
+) -> Saved:
+    """Change an entry all or nothing (with anything whose validity depends on it), then check it.
+
+    The kind-specific ``update_*`` services call this; they add what belongs to their kind.
+    """
+    check_owner(user, entry)
+    with transaction.atomic():
+        assign(entry, fields)
+        save_all([entry, *also_check])
+    return Saved(entry, safety_alerts(entry), created=False)
+
+
+def delete_entry(user: Any, entry: models.Model) -> None:
+    """Delete an entry and what belongs only to it (an attack's pain samples, a dose's outcome)."""
+    check_owner(user, entry)
+    with transaction.atomic():
+        entry.delete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -10,6 +11,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from relief.core.display import moment_text
+
+
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` reads as an id (so looking it up cannot fail on its form)."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def in_range(low: float, high: float) -> list:

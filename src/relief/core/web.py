@@ -9,13 +9,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from relief.core import alerts
-from relief.core.services import safety_alerts
+from relief.core import alerts, entries
+from relief.core.services import owner_of
 
 
 def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -31,13 +31,11 @@ def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 def update(entry: models.Model, fields: dict[str, Any]) -> list[Any]:
-    """Change an existing entry all-or-nothing and run the safety checks on it."""
-    with transaction.atomic():
-        for name, value in fields.items():
-            setattr(entry, name, value)
-        entry.full_clean()
-        entry.save()
-    return safety_alerts(entry)
+    """Change an existing entry through its kind's service (all or nothing); the alerts it raised.
+
+    Pages fetch the entry with ``get_owned_or_404`` first, so its owner is the person asking.
+    """
+    return entries.update(owner_of(entry), entry, fields).alerts
 
 
 def saved(request: HttpRequest, text: str, found: Iterable[Any], to: str) -> HttpResponseRedirect:
@@ -56,7 +54,7 @@ def next_url(request: HttpRequest, default: str) -> str:
 def confirm_delete(request: HttpRequest, entry: models.Model, *, what: str, done: str) -> HttpResponse:
     """GET asks, POST deletes (everywhere: dependent rows go with it)."""
     if request.method == "POST":
-        entry.delete()
+        entries.delete(request.user, entry)
         messages.success(request, f"Deleted {what}.")
         return HttpResponseRedirect(done)
     return render(request, "core/confirm_delete.html", {"what": what, "back": next_url(request, done)})

@@ -21,6 +21,7 @@ from django.utils import timezone
 from relief.accounts.services import create_account, get_profile
 from relief.analysis.frames import DAY_COLUMNS
 from relief.analysis.simulate import SimConfig, simulate_diary
+from relief.core.timeutil import make_aware_local
 from relief.diary.models import (
     Attack,
     DayFactor,
@@ -336,8 +337,6 @@ def _side_effects(user: User, frame: pd.DataFrame, doses: dict[str, Dose], summa
 
 
 def _questionnaires(user: User, frame: pd.DataFrame, summary: DemoSummary) -> None:
-    from relief.core.timeutil import make_aware_local
-
     responses = []
     for row in frame.to_dict("records"):
         day = pd.Timestamp(row["date"]).to_pydatetime().replace(hour=20, minute=0)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from relief.accounts.services import today_for
 from relief.core.models import OwnedModel, UUIDModel
 from relief.core.validation import check_not_future, in_range, not_negative, raise_if
 
@@ -231,8 +232,6 @@ class DayRecord(OwnedModel):
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         if self.date and self.user_id:
-            from relief.accounts.services import today_for
-
             today = today_for(self.user)
             if self.date > today:
                 errors.setdefault("date", []).append(
@@ -362,6 +361,7 @@ class QuestionnaireResponse(OwnedModel):
         ordering = ["answered_at", "id"]
 
     def clean(self) -> None:
+        # lazy: relief.analysis (pandas) loads on first use, not when the models load
         from relief.diary.questionnaires import validate_answers
 
         errors: dict[str, list[str]] = {}
@@ -373,6 +373,7 @@ class QuestionnaireResponse(OwnedModel):
 
     @property
     def score(self) -> float:
+        # lazy: relief.analysis (pandas) loads on first use, not when the models load
         from relief.diary.questionnaires import score
 
         return score(self.instrument, self.answers)

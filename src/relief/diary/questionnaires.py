@@ -53,6 +53,7 @@ def validate_answers(instrument: str, answers: object) -> str | None:
 
 def score(instrument: str, answers: list[int]) -> float:
     """Total score: MIDAS Q1-Q5 sum, HIT-6 points 36-78, SOWS sum 0-64 (scored by relief.analysis)."""
+    # lazy: relief.analysis (pandas) loads on first use, not when the models load
     from relief.analysis.questionnaires import score_hit6, score_midas, score_sows
 
     scorers = {"midas": score_midas, "hit6": score_hit6, "sows": score_sows}

@@ -1,4 +1,9 @@
-"""Services for attacks, day records, side effects and questionnaires."""
+"""The write path of attacks, pain samples, day records, side effects and questionnaires.
+
+Each kind has ``create_*``, ``update_*`` and ``delete_*``: they validate everything, save all or
+nothing and run the safety checks. Pages, the API and the CLI all call these (``log_*`` and
+``add_pain`` are the older names of the create functions).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from relief.accounts.services import time_zone_of
-from relief.core.services import Saved, safety_alerts
+from relief.core.services import Saved, assign, check_owner, delete_entry, safety_alerts, update_entry
 from relief.core.timeutil import day_bounds
 from relief.diary.models import (
     Attack,
@@ -23,6 +28,7 @@ from relief.diary.models import (
     QuestionnaireResponse,
     SideEffect,
 )
+from relief.treatments.models import Dose
 
 
 @dataclass(frozen=True)
@@ -34,17 +40,10 @@ class Pain:
     four_point: int | None = None
 
 
-def _apply(obj: Any, fields: Mapping[str, Any]) -> None:
-    for name, value in fields.items():
-        if not hasattr(obj, name) and not hasattr(type(obj), name):
-            raise ValidationError({name: f"is not a field of {type(obj).__name__.lower()}"})
-        setattr(obj, name, value)
-
-
 @transaction.atomic
-def log_attack(user: User, *, started_at: datetime, pain: Iterable[Pain] = (), **fields: Any) -> Saved:
+def create_attack(user: User, *, started_at: datetime, pain: Iterable[Pain] = (), **fields: Any) -> Saved:
     attack = Attack(user=user, started_at=started_at)
-    _apply(attack, fields)
+    assign(attack, fields)
     attack.full_clean()
     attack.save()
     _add_samples(attack, pain)
@@ -61,22 +60,32 @@ def _add_samples(attack: Attack, pain: Iterable[Pain]) -> None:
         obj.save()
 
 
+def update_attack(user: User, attack: Attack, **fields: Any) -> Saved:
+    """Change an attack; its pain samples must still fit inside it."""
+    return update_entry(user, attack, fields, also_check=list(attack.pain_samples.all()))
+
+
+def end_attack(user: User, attack: Attack, ended_at: datetime) -> Saved:
+    return update_attack(user, attack, ended_at=ended_at)
+
+
+def delete_attack(user: User, attack: Attack) -> None:
+    delete_entry(user, attack)
+
+
 @transaction.atomic
-def add_pain(user: User, attack: Attack, sample: Pain) -> PainSample:
-    if attack.user_id != user.pk:
-        raise ValidationError({"attack": "belongs to another person"})
+def create_pain_sample(user: User, attack: Attack, sample: Pain) -> PainSample:
+    check_owner(user, attack, "attack")
     _add_samples(attack, [sample])
     return attack.pain_samples.order_by("-at", "-id").first()  # type: ignore[return-value]
 
 
-@transaction.atomic
-def end_attack(user: User, attack: Attack, ended_at: datetime) -> Saved:
-    attack.ended_at = ended_at
-    attack.full_clean()
-    for sample in attack.pain_samples.all():
-        sample.full_clean()
-    attack.save()
-    return Saved(attack, [], created=False)
+def update_pain_sample(user: User, sample: PainSample, **fields: Any) -> Saved:
+    return update_entry(user, sample, fields)
+
+
+def delete_pain_sample(user: User, sample: PainSample) -> None:
+    delete_entry(user, sample)
 
 
 def tag_for(user: User, name: str) -> FactorTag:
@@ -90,7 +99,7 @@ def tag_for(user: User, name: str) -> FactorTag:
 
 
 @transaction.atomic
-def log_day(
+def create_day_record(
     user: User,
     *,
     day: date,
@@ -103,10 +112,15 @@ def log_day(
     created = record is None
     if record is None:
         record = DayRecord(user=user, date=day, period=period)
-    _apply(record, fields)
+    assign(record, fields)
     record.full_clean()
     record.save()
-    for index, (name, amount) in enumerate((factors or {}).items()):
+    _save_factors(user, record, factors or {})
+    return Saved(record, safety_alerts(record), created=created)
+
+
+def _save_factors(user: User, record: DayRecord, factors: Mapping[str, float | None]) -> None:
+    for index, (name, amount) in enumerate(factors.items()):
         try:
             tag = tag_for(user, name)
             factor = DayFactor.objects.filter(day=record, tag=tag).first() or DayFactor(day=record, tag=tag)
@@ -115,31 +129,66 @@ def log_day(
         except ValidationError as exc:
             raise ValidationError({f"factors[{index}]": exc.messages}) from exc
         factor.save()
-    return Saved(record, safety_alerts(record), created=created)
 
 
 @transaction.atomic
-def log_side_effect(user: User, **fields: Any) -> Saved:
+def update_day_record(
+    user: User, record: DayRecord, *, factors: Mapping[str, float | None] | None = None, **fields: Any
+) -> Saved:
+    """Change a day record; given factors are added or changed, the others stay."""
+    saved = update_entry(user, record, fields)
+    _save_factors(user, record, factors or {})
+    return saved
+
+
+def delete_day_record(user: User, record: DayRecord) -> None:
+    delete_entry(user, record)
+
+
+@transaction.atomic
+def create_side_effect(user: User, **fields: Any) -> Saved:
     effect = SideEffect(user=user)
-    _apply(effect, fields)
+    assign(effect, fields)
     effect.full_clean()
     effect.save()
     return Saved(effect, safety_alerts(effect))
 
 
+def update_side_effect(user: User, effect: SideEffect, **fields: Any) -> Saved:
+    return update_entry(user, effect, fields)
+
+
+def delete_side_effect(user: User, effect: SideEffect) -> None:
+    delete_entry(user, effect)
+
+
 @transaction.atomic
-def log_questionnaire(user: User, *, instrument: str, answers: list[int], **fields: Any) -> Saved:
+def create_questionnaire(user: User, *, instrument: str, answers: list[int], **fields: Any) -> Saved:
     response = QuestionnaireResponse(user=user, instrument=instrument, answers=answers)
-    _apply(response, fields)
+    assign(response, fields)
     response.full_clean()
     response.save()
     return Saved(response, safety_alerts(response))
 
 
+def update_questionnaire(user: User, response: QuestionnaireResponse, **fields: Any) -> Saved:
+    return update_entry(user, response, fields)
+
+
+def delete_questionnaire(user: User, response: QuestionnaireResponse) -> None:
+    delete_entry(user, response)
+
+
+# The older names of the create functions, used across the app and its importers.
+log_attack = create_attack
+add_pain = create_pain_sample
+log_day = create_day_record
+log_side_effect = create_side_effect
+log_questionnaire = create_questionnaire
+
+
 def entries_for_day(user: User, day: date) -> list[tuple[datetime | None, str, Any]]:
     """Everything logged on one local calendar day, in time order (untimed day records first)."""
-    from relief.treatments.models import Dose
-
     start, end = day_bounds(day, time_zone_of(user))
     items: list[tuple[datetime | None, str, Any]] = []
     items += [(None, "day", r) for r in DayRecord.objects.filter(user=user, date=day)]

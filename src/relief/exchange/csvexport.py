@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
@@ -33,8 +34,6 @@ class Table:
 
     @property
     def model(self) -> type[models.Model]:
-        from django.apps import apps
-
         return apps.get_model(self.label)
 
 

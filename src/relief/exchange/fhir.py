@@ -29,6 +29,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from relief import __version__
 from relief.accounts.services import get_profile
 from relief.core.timeutil import local_day, to_utc_iso
 from relief.diary.models import Attack, DayRecord, PainSample, QuestionnaireResponse, SideEffect
@@ -419,6 +420,7 @@ ICHD_KINDS = {
 
 
 def _analysis(user: User) -> dict[str, Any]:
+    # lazy: pandas loads only when an export asks for the analysis
     from relief.analysis import analyze
     from relief.insights.frames import build_diary
 
@@ -446,8 +448,6 @@ def export_bundle(user: User, *, findings: Iterable[dict[str, Any]] | None = Non
 
     ``findings`` default to the diary-based ICHD-3 findings of :func:`diary_findings`.
     """
-    from relief import __version__
-
     doc = _analysis(user)
     if findings is None:
         findings = diary_findings(user, doc)

@@ -287,6 +287,7 @@ def import_document(
     user: User, doc: Any, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
 ) -> ImportSummary:
     """Import a document into one person's diary: all of it, or nothing."""
+    # lazy: exchange.schema builds the schema from this module's tables (a cycle at import time)
     from relief.exchange.schema import schema_problems
 
     problems = [ImportProblem(path, message) for path, message in schema_problems(doc)]
@@ -300,6 +301,7 @@ def import_document(
                 raise _Rollback
     except _Rollback:
         return summary
+    # lazy: importing the task module opens the queue's storage; only a finished import needs it
     from relief.core.tasks import queue_insights_recompute
 
     queue_insights_recompute(user.pk)  # at once: nothing to wait for after an import

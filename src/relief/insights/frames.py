@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from django.contrib.auth.models import User
 
-from relief.accounts.services import time_zone_of
+from relief.accounts.services import time_zone_of, today_for
 from relief.analysis.frames import (
     ATTACK_BOOL_COLUMNS,
     ATTACK_COLUMNS,
@@ -268,7 +268,5 @@ def _questionnaires(user: User, tz: str) -> pd.DataFrame:
 
 
 def last_days(user: User, days: int) -> tuple[date, date]:
-    from relief.accounts.services import today_for
-
     today = today_for(user)
     return today - timedelta(days=days - 1), today

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from relief.core.models import OwnedModel, UUIDModel
 from relief.core.validation import in_range, positive, raise_if
+from relief.treatments.models import MASS_UNITS
 
 
 class ConcealedError(PermissionError):
@@ -74,8 +75,6 @@ class Plan(OwnedModel):
 
     @property
     def max_daily_g(self) -> float | None:
-        from relief.treatments.models import MASS_UNITS
-
         if self.max_daily_amount is None or not self.max_daily_unit:
             return None
         return self.max_daily_amount * MASS_UNITS[self.max_daily_unit]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class SafetyConfig:
@@ -49,8 +51,6 @@ class SafetyConfig:
 
     @classmethod
     def from_settings(cls) -> SafetyConfig:
-        from django.conf import settings
-
         overrides: dict[str, Any] = dict(getattr(settings, "RELIEF_SAFETY", {}) or {})
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known

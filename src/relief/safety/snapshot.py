@@ -10,7 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from relief.accounts.services import get_profile
 from relief.core.timeutil import local_day, zone
+from relief.diary.models import Attack, DayRecord, SideEffect
+from relief.treatments.models import Dose, StandingMedication
 
 PAIN_REASONS = frozenset({"acute", "chronic"})
 NON_LEAF_FORMS = frozenset({"extract", "shot", "tablet", "other"})
@@ -169,10 +172,6 @@ def dose_view(dose: Any, tz: str, *, dose_id: str | None = None) -> DoseView:
 
 def load(user: Any, at: dt.datetime, *, since: dt.datetime, until: dt.datetime | None = None) -> Diary:
     """Load the person's entries from ``since`` to ``until`` (default ``at``)."""
-    from relief.accounts.services import get_profile
-    from relief.diary.models import Attack, DayRecord, SideEffect
-    from relief.treatments.models import Dose, StandingMedication
-
     profile = get_profile(user)
     tz = profile.time_zone or "UTC"
     until = max(until or at, at)

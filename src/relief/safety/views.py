@@ -12,6 +12,7 @@ from relief.core.types import AuthedRequest
 from relief.safety.alerts import DISCLAIMER, LEVELS
 from relief.safety.engine import check_diary
 from relief.safety.kb import load_knowledge
+from relief.treatments.classes import SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
 
 LEVEL_NAMES = {
     "dangerous": "Dangerous",
@@ -66,8 +67,6 @@ def preview(request: AuthedRequest) -> HttpResponse:
 
 def _interaction_rows() -> list[dict[str, object]]:
     """Every kratom interaction entry, with what it targets in words, for the reference table."""
-    from relief.treatments.classes import SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
-
     rows = []
     for entry in load_knowledge().of("interactions"):
         if entry.get("level") == "not_applicable":

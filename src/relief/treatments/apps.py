@@ -3,6 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_catalogue(sender, **kwargs):
+    # lazy: models cannot be imported before the app registry is ready
     from relief.treatments.catalogue import sync_catalogue
     from relief.treatments.models import Substance
 

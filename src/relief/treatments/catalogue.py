@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from relief.treatments.classes import SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
+from relief.treatments.models import catalogue_id
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
@@ -37,8 +38,6 @@ def sync_catalogue(substance_model: Any) -> int:
 
     Takes the model class so that the data migration can pass its historical model.
     """
-    from relief.treatments.models import catalogue_id
-
     for entry in catalogue_entries():
         substance_model.objects.update_or_create(
             id=catalogue_id(entry["key"]),

@@ -1,15 +1,27 @@
-"""Services for doses, outcomes, standing medications and the catalogue."""
+"""The write path of doses, outcomes and standing medications, and the substance catalogue.
+
+Each entry kind has ``create_*``, ``update_*`` and ``delete_*``: they validate everything, save
+all or nothing and run the safety checks. ``resolve_dose_refs`` turns the names a person types
+(substance, product, batch, unit) into their own objects, for the CLI and the pages alike.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from relief.core.services import Saved, safety_alerts
+from relief.core.access import owned
+from relief.core.services import Saved, assign, delete_entry, safety_alerts, update_entry
+from relief.core.validation import is_uuid
+from relief.diary.models import Attack
+from relief.products.models import Batch, Product
 from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication, Substance
 
 
@@ -44,6 +56,55 @@ def require_substance(user: User, name: str) -> Substance:
     return found
 
 
+@dataclass(frozen=True)
+class DoseRefs:
+    """The person's own product, batch and attack a dose refers to (each may be absent)."""
+
+    product: Product | None = None
+    batch: Batch | None = None
+    attack: Attack | None = None
+
+
+def _by_name_or_id(rows: Any, field: str, text: str) -> Any:
+    return rows.filter(**{f"{field}__iexact": text}).first() or (
+        rows.filter(pk=text).first() if is_uuid(text) else None
+    )
+
+
+def resolve_dose_refs(
+    user: User,
+    *,
+    product: str | None = None,
+    batch: str | None = None,
+    attack: str | None = None,
+    strict: bool = True,
+) -> DoseRefs:
+    """Find the person's own product (name or id), batch (lot number or id, within the product when
+    one is given) and attack (id) a dose refers to.
+
+    With ``strict`` a reference that matches nothing is a ValidationError naming the field and how to
+    fix it; without (a page's suggested values from its address), it is simply left out.
+    """
+    errors: dict[str, str] = {}
+    found_product = _by_name_or_id(owned(Product, user), "name", product) if product else None
+    if product and found_product is None:
+        errors["product"] = f"no product named {product!r}; add it with: relief log product"
+    found_batch = None
+    if batch:
+        batches = owned(Batch, user)
+        if found_product is not None:
+            batches = batches.filter(product=found_product)
+        found_batch = _by_name_or_id(batches, "lot_number", batch)
+        if found_batch is None:
+            errors["batch"] = f"no batch with lot {batch!r}; add it with: relief log batch"
+    found_attack = owned(Attack, user).filter(pk=attack).first() if attack and is_uuid(attack) else None
+    if attack and found_attack is None:
+        errors["attack"] = f"no attack with id {attack!r}; see: relief list attacks"
+    if errors and strict:
+        raise ValidationError(errors)
+    return DoseRefs(found_product, found_batch, found_attack)
+
+
 @transaction.atomic
 def add_substance(
     user: User, *, name: str, substance_class: str = "other", kind: str = "drug", **fields: Any
@@ -56,19 +117,12 @@ def add_substance(
     return substance
 
 
-def _set(obj: Any, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        if not hasattr(obj, name):
-            raise ValidationError({name: f"is not a field of {type(obj).__name__.lower()}"})
-        setattr(obj, name, value)
-
-
 @transaction.atomic
-def log_dose(
+def create_dose(
     user: User, *, substance: Substance, outcome: dict[str, Any] | None = None, **fields: Any
 ) -> Saved:
     dose = Dose(user=user, substance=substance)
-    _set(dose, fields)
+    assign(dose, fields)
     dose.full_clean()
     dose.save()
     if outcome:
@@ -76,11 +130,24 @@ def log_dose(
     return Saved(dose, safety_alerts(dose))
 
 
+@transaction.atomic
+def update_dose(user: User, dose: Dose, *, outcome: dict[str, Any] | None = None, **fields: Any) -> Saved:
+    """Change a dose (and, when given, the answers of its outcome)."""
+    saved = update_entry(user, dose, fields)
+    if outcome:
+        _save_outcome(dose, outcome)
+    return saved
+
+
+def delete_dose(user: User, dose: Dose) -> None:
+    delete_entry(user, dose)
+
+
 def _save_outcome(dose: Dose, fields: dict[str, Any]) -> tuple[DoseOutcome, bool]:
     existing = DoseOutcome.objects.filter(dose=dose).first()
     result = existing or DoseOutcome(dose=dose)
     try:
-        _set(result, fields)
+        assign(result, fields)
         result.full_clean()
     except ValidationError as exc:
         raise ValidationError({f"outcome.{k}": v for k, v in exc.message_dict.items()}) from exc
@@ -89,7 +156,7 @@ def _save_outcome(dose: Dose, fields: dict[str, Any]) -> tuple[DoseOutcome, bool
 
 
 @transaction.atomic
-def log_outcome(user: User, dose: Dose, **fields: Any) -> Saved:
+def create_outcome(user: User, dose: Dose, **fields: Any) -> Saved:
     """Record (or complete) how an acute dose worked; answers already given stay unless overwritten."""
     if dose.user_id != user.pk:
         raise ValidationError({"dose": "belongs to another person"})
@@ -97,13 +164,29 @@ def log_outcome(user: User, dose: Dose, **fields: Any) -> Saved:
     return Saved(result, safety_alerts(result), created=created)
 
 
+def update_outcome(user: User, outcome: DoseOutcome, **fields: Any) -> Saved:
+    return update_entry(user, outcome, fields)
+
+
+def delete_outcome(user: User, outcome: DoseOutcome) -> None:
+    delete_entry(user, outcome)
+
+
 @transaction.atomic
-def add_medication(user: User, *, substance: Substance, **fields: Any) -> Saved:
+def create_medication(user: User, *, substance: Substance, **fields: Any) -> Saved:
     med = StandingMedication(user=user, substance=substance)
-    _set(med, fields)
+    assign(med, fields)
     med.full_clean()
     med.save()
     return Saved(med, safety_alerts(med))
+
+
+def update_medication(user: User, med: StandingMedication, **fields: Any) -> Saved:
+    return update_entry(user, med, fields)
+
+
+def delete_medication(user: User, med: StandingMedication) -> None:
+    delete_entry(user, med)
 
 
 @transaction.atomic
@@ -118,10 +201,6 @@ def add_custom_unit(user: User, *, name: str, grams: float, **fields: Any) -> Cu
 
 def pending_outcomes(user: User, *, older_than_minutes: int = 120) -> list[Dose]:
     """Acute doses taken at least two hours ago whose 2-hour pain is not recorded yet."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     return list(
         Dose.objects.filter(user=user, reason=Dose.Reason.ACUTE, taken_at__lte=cutoff)
@@ -129,3 +208,9 @@ def pending_outcomes(user: User, *, older_than_minutes: int = 120) -> list[Dose]
         .select_related("substance")
         .order_by("-taken_at")[:20]
     )
+
+
+# The older names of the create functions, used across the app and its importers.
+log_dose = create_dose
+log_outcome = create_outcome
+add_medication = create_medication

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -19,10 +18,16 @@ from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.web import add_errors, confirm_delete, next_url, saved, update
 from relief.diary.models import Attack
 from relief.diary.views.attacks import answer, just_logged, noon_of
-from relief.products.models import Product
 from relief.treatments.forms import CustomUnitForm, DoseForm, MedicationForm, OutcomeForm
 from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication
-from relief.treatments.services import add_custom_unit, add_medication, find_substance, log_dose, log_outcome
+from relief.treatments.services import (
+    add_custom_unit,
+    add_medication,
+    find_substance,
+    log_dose,
+    log_outcome,
+    resolve_dose_refs,
+)
 from relief.treatments.usual import usual_doses
 
 COPIED = ("substance", "product", "batch", "amount", "unit", "custom_unit", "route", "stomach", "reason")
@@ -30,14 +35,6 @@ COPIED = ("substance", "product", "batch", "amount", "unit", "custom_unit", "rou
 
 def _day_of(dose: Dose) -> str:
     return timezone.localtime(dose.taken_at).date().isoformat()
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _dose_initial(request: AuthedRequest) -> dict[str, Any]:
@@ -49,12 +46,15 @@ def _dose_initial(request: AuthedRequest) -> dict[str, Any]:
     else:
         kratom = find_substance(request.user, "kratom")
         initial.update(substance=kratom.pk if kratom else None, unit="g")
-    wanted = request.GET.get("attack", "")
-    attack = owned(Attack, request.user).filter(pk=wanted).first() if _is_uuid(wanted) else None
+    refs = resolve_dose_refs(
+        request.user,
+        product=request.GET.get("product", ""),
+        attack=request.GET.get("attack", ""),
+        strict=False,
+    )
+    attack, product = refs.attack, refs.product
     if attack is not None:
         initial.update(attack=attack.pk, reason=Dose.Reason.ACUTE)
-    wanted = request.GET.get("product", "")
-    product = owned(Product, request.user).filter(pk=wanted).first() if _is_uuid(wanted) else None
     if product is not None:
         initial.update(product=product.pk, substance=product.substance_id, batch=None)
         latest = product.batches.order_by("-purchase_date", "-id").first()

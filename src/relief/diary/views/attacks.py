@@ -20,7 +20,7 @@ from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.web import add_errors, confirm_delete, saved, update
 from relief.diary.forms import AttackForm
 from relief.diary.models import Attack, PainSample
-from relief.diary.services import Pain, add_pain, end_attack, log_attack
+from relief.diary.services import Pain, add_pain, delete_pain_sample, end_attack, log_attack
 from relief.treatments.models import Dose
 from relief.treatments.usual import usual_doses
 
@@ -208,7 +208,7 @@ def attack_edit(request: AuthedRequest, pk: str) -> HttpResponse:
 @require_POST
 def pain_delete(request: AuthedRequest, pk: str) -> HttpResponse:
     sample = get_owned_or_404(PainSample, request.user, pk)
-    sample.delete()
+    delete_pain_sample(request.user, sample)
     messages.success(request, "Pain entry deleted.")
     return HttpResponseRedirect(reverse("diary:attack_edit", args=[sample.attack_id]))
 

@@ -21,11 +21,13 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rapidfuzz import fuzz, process
 
 from relief.accounts.services import time_zone_of
 from relief.core.services import error_lines
 from relief.core.timeutil import TimeInputError, make_aware_local
 from relief.treatments.models import Substance
+from relief.treatments.services import add_substance, substances_for
 
 Progress = Callable[[int, int], None]
 # Words that name how a product is presented, not what is in it ('plus', 'pm', 'extract' do change
@@ -157,8 +159,6 @@ class ImportContext:
             self.primary = obj
 
     def substance(self, name: str) -> Substance:
-        from relief.treatments.services import add_substance
-
         found = self.matcher.match(name)
         if found is None:
             found = add_substance(
@@ -177,8 +177,6 @@ class SubstanceMatcher:
     """
 
     def __init__(self, user: User, cutoff: float = 85.0) -> None:
-        from relief.treatments.services import substances_for
-
         self.user = user
         self.cutoff = cutoff
         self.choices: dict[str, Substance] = {}
@@ -193,8 +191,6 @@ class SubstanceMatcher:
         self.choices.setdefault(short, substance)
 
     def match(self, name: str) -> Substance | None:
-        from rapidfuzz import fuzz, process
-
         wanted = " ".join(name.split()).lower()
         if not wanted:
             return None
@@ -354,6 +350,7 @@ def run_planned(
             report.created.clear()
         return report
     report.saved = True
+    # lazy: importing the task module opens the queue's storage; only a finished import needs it
     from relief.core.tasks import queue_insights_recompute
 
     queue_insights_recompute(user.pk)
