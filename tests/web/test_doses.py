@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from relief.safety.engine import check_diary
+from relief.safety.models import AlertAcknowledgement
 from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication
 from tests.factories import ago, make_batch, make_dose, make_medication, make_product, make_user, substance
 from tests.web.helpers import post_form, signed_in, strict
@@ -142,33 +144,39 @@ def test_own_units_are_added_and_a_used_one_is_kept():
 
 
 @pytest.mark.django_db
-def test_safety_alerts_are_shown_once_the_dose_is_saved(monkeypatch):
-    from relief.treatments import services
-
-    alert = {"key": "k1", "rule": "interaction", "level": "dangerous", "title": "Serotonin risk",
-             "message": "These two together can raise serotonin too far.", "action": "Ask your pharmacist.",
-             "sources": [{"title": "Label", "url": "https://example.org/label"}], "evidence": [{"id": "x"}]}  # fmt: skip
-    monkeypatch.setattr(services, "safety_alerts", lambda entry: [alert])
+def test_safety_alerts_are_shown_once_the_dose_is_saved():
     alice = make_user("alice")
-    make_medication(alice)
+    make_medication(alice, "tramadol")  # kratom with an opioid is a dangerous combination
     data = {"substance": substance("kratom").pk, "amount": "3", "unit": "g", "taken_at": _local(ago(minutes=5)),
             "reason": "acute", "route": "oral"}  # fmt: skip
     page = signed_in(alice).post(reverse("treatments:dose_new"), data, follow=True).content.decode()
     assert Dose.objects.filter(user=alice).exists()
-    assert "Serotonin risk" in page and "Ask your pharmacist." in page
+    (alert,) = [a for a in check_diary(alice) if a.level == "dangerous"]
+    assert alert.title in page and alert.actions[0] in page
     assert "I understand" in page
 
 
 @pytest.mark.django_db
-def test_i_understand_records_the_acknowledgement():
-    from relief.safety.models import AlertAcknowledgement
-
+def test_i_understand_records_the_engines_own_alert():
     alice = make_user("alice")
-    data = {"key": "interaction:abc", "rule": "interaction", "level": "dangerous", "entry_ids": "a,b"}
+    make_medication(alice, "tramadol")
+    dose = make_dose(alice, taken_at=ago(minutes=30))
+    (alert,) = [a for a in check_diary(alice) if a.level == "dangerous"]
+    data = {"key": alert.key, "rule": "made-up", "level": "info", "entry_ids": "forged"}
     response = post_form(strict(alice), reverse("today"), data, to=reverse("acknowledge_alert"))
     assert response.status_code == 302
     ack = AlertAcknowledgement.objects.get(user=alice)
-    assert (ack.alert_key, ack.entry_ids) == ("interaction:abc", ["a", "b"])
+    assert (ack.alert_key, ack.level) == (alert.key, "dangerous")
+    assert str(dose.pk) in ack.entry_ids and "forged" not in ack.entry_ids
+
+
+@pytest.mark.django_db
+def test_i_understand_on_a_key_that_is_not_active_records_nothing():
+    alice = make_user("alice")
+    data = {"key": "interaction:abc"}
+    response = post_form(strict(alice), reverse("today"), data, to=reverse("acknowledge_alert"))
+    assert response.status_code == 302
+    assert not AlertAcknowledgement.objects.filter(user=alice).exists()
 
 
 @pytest.mark.django_db

@@ -30,6 +30,7 @@ def user_create(name, email, time_zone, password_prompt) -> None:
     Example:
       relief user create alex --time-zone Europe/Berlin
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import AccountError, create_account
     from relief.cli import ensure_migrated
 
@@ -52,6 +53,7 @@ def user_list() -> None:
     Example:
       relief user list
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.contrib.auth import get_user_model
 
     from relief.cli import ensure_migrated
@@ -80,6 +82,7 @@ def profile(**changes) -> None:
     Example:
       relief profile --time-zone Europe/Berlin --country DE
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import get_profile
     from relief.exchange.jsonformat import PROFILE_FIELDS, to_json_value
 
@@ -117,6 +120,7 @@ def substance_find(text) -> None:
     Example:
       relief substance find triptan
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.db.models import Q
 
     from relief.treatments.services import substances_for
@@ -152,6 +156,7 @@ def substance_add(name, substance_class, kind, default_unit) -> None:
     Example:
       relief substance add "Butterbur" --class herbal --kind herbal
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.treatments.services import add_substance
 
     account = current_user()
@@ -170,13 +175,16 @@ def docs(what) -> None:
     Example:
       relief docs configuration > docs/configuration.md
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     import json
 
     if what == "configuration":
+        # lazy: command modules load before Django is set up (relief.cli.main)
         from relief.conf import configuration_markdown
 
         click.echo(configuration_markdown(), nl=False)
     elif what == "schema":
+        # lazy: command modules load before Django is set up (relief.cli.main)
         from relief.exchange.schema import build_schema
 
         click.echo(json.dumps(build_schema(), indent=2, ensure_ascii=False))
@@ -186,6 +194,7 @@ def docs(what) -> None:
 
 def cli_markdown() -> str:
     """docs/cli.md: every command with its help text."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.cli import cli
 
     lines = [

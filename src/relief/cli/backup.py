@@ -29,6 +29,7 @@ def backup(output: Path | None) -> None:
       relief backup
       relief backup -o /mnt/usb/relief-2026-11-21.sqlite3
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.cli import ensure_migrated
     from relief.core.backup import BackupError
     from relief.core.backup import backup as make_backup
@@ -56,6 +57,7 @@ def restore(file: Path, yes: bool, no_keep_current: bool) -> None:
     Example:
       relief restore ~/.local/share/relief-journal/backups/relief-20261121T050000000000Z.sqlite3 --yes
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.cli import ensure_migrated
     from relief.core.backup import BackupError
     from relief.core.backup import restore as restore_backup

@@ -15,6 +15,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def current_user(ctx: click.Context | None = None):
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import AccountError, resolve_user
     from relief.cli import ensure_migrated
 
@@ -31,13 +32,14 @@ def echo_json(data: Any) -> None:
 
 
 def alert_dicts(alerts: list[Any]) -> list[dict[str, Any]]:
-    return [a.as_dict() if hasattr(a, "as_dict") else dict(a) for a in alerts]
+    return [a.as_dict() for a in alerts]
 
 
 def show_alerts(alerts: list[Any]) -> None:
     """Alerts go to stderr in words, after the notice that they are information; they never stop a save."""
     if not alerts:
         return
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.safety.alerts import DISCLAIMER
 
     click.echo(DISCLAIMER, err=True)
@@ -53,6 +55,7 @@ def reports_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # lazy: command modules load before Django is set up (relief.cli.main)
         from relief.core.services import error_lines
         from relief.core.timeutil import TimeInputError
 

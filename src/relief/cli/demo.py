@@ -30,6 +30,7 @@ def demo(days, seed, username, replace, progress) -> None:
       relief demo --days 365 --seed 1
       relief demo --progress > summary.json
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.contrib.auth import get_user_model
 
     from relief.cli import ensure_migrated

@@ -10,6 +10,7 @@ from relief.cli.common import current_user, echo_json, reports_errors
 
 
 def kinds():
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.diary.models import (
         Attack,
         DayRecord,
@@ -59,6 +60,7 @@ KIND_NAMES = [
 
 
 def _queryset(user, kind: str):
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
     from relief.treatments.services import substances_for
 
@@ -69,6 +71,7 @@ def _queryset(user, kind: str):
 
 
 def _get(user, kind: str, entry_id: str):
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
     try:
@@ -91,6 +94,7 @@ def list_entries(kind, start, end, limit) -> None:
     Example:
       relief list doses --from 2026-11-01 --to 2026-11-20
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import time_zone_of
     from relief.core.timeutil import day_bounds, parse_day
     from relief.exchange.jsonformat import serialize
@@ -133,6 +137,7 @@ def edit_entry(kind, entry_id, changes) -> None:
     Example:
       relief edit doses 4f1c... --set amount=2.5 --set "notes=took with tea"
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import FieldDoesNotExist, ValidationError
 
     from relief.core import entries
@@ -186,6 +191,7 @@ def delete_entry(kind, entry_id, yes) -> None:
         raise click.ClickException("built-in catalogue entries cannot be deleted")
     if not yes:
         click.confirm(f"Delete {obj}?", abort=True)
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core import entries
 
     entries.delete(user, obj)

@@ -10,18 +10,21 @@ from relief.cli.common import alert_dicts, current_user, echo_json, reports_erro
 
 
 def _tz(user) -> str:
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import time_zone_of
 
     return time_zone_of(user)
 
 
 def _when(user, text: str | None):
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.timeutil import parse_when
 
     return None if text is None else parse_when(text, _tz(user))
 
 
 def _print_saved(saved) -> None:
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.exchange.jsonformat import serialize
 
     show_alerts(saved.alerts)
@@ -113,6 +116,7 @@ def log_attack(
     Example:
       relief log attack --start "45m ago" --pain 7 --pulsating --side left --nausea --photophobia --phonophobia
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.diary.services import Pain
     from relief.diary.services import log_attack as service
 
@@ -173,6 +177,7 @@ def log_dose(
       relief log dose kratom 4 capsule          (after: relief log unit capsule 0.5)
       relief log dose "dark room rest"
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.treatments.services import log_dose as service
     from relief.treatments.services import require_substance, resolve_dose_refs
 
@@ -234,6 +239,7 @@ def log_day(day, period, function_, bleeding, factors, **fields) -> None:
     Example:
       relief log day --worst-pain 3 --sleep-hours 6.5 --stress 7 --caffeine 200 --factor "red wine=2" --factor chocolate
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.timeutil import parse_day
     from relief.diary.services import log_day as service
 
@@ -251,6 +257,7 @@ def log_day(day, period, function_, bleeding, factors, **fields) -> None:
         try:
             parsed[name.strip()] = float(amount) if amount.strip() else None
         except ValueError:
+            # lazy: command modules load before Django is set up (relief.cli.main)
             from django.core.exceptions import ValidationError
 
             raise ValidationError(
@@ -277,6 +284,7 @@ def log_side_effect(symptom, severity, when, dose_id, notes) -> None:
     Example:
       relief log side-effect constipation --severity moderate --dose 4f1c...
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
     from relief.core.access import owned
@@ -324,6 +332,7 @@ def log_outcome(dose_id, **fields) -> None:
     Example:
       relief log outcome --pain-2h 1 --mbs-gone --no-rescue
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
     from relief.core.access import owned
@@ -358,6 +367,7 @@ def log_medication(substance, started_on, stopped_on, dose_text, reason) -> None
     Example:
       relief log medication amitriptyline --since 2026-01-10 --dose "10 mg at night" --reason prevention
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.timeutil import parse_day
     from relief.treatments.services import add_medication, require_substance
 
@@ -389,6 +399,7 @@ def log_questionnaire(instrument, answers, when) -> None:
     Example:
       relief log questionnaire hit6 2 3 1 2 2 1
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.diary.services import log_questionnaire as service
 
     user = current_user()
@@ -415,6 +426,7 @@ def log_product(name, vendor, substance, form, strain) -> None:
     Example:
       relief log product "Red Bali" --vendor "Leafy Co" --form leaf_powder --strain "Red vein"
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.products.services import add_product
     from relief.treatments.services import require_substance
 
@@ -444,6 +456,7 @@ def log_batch(product, lot, purchase_date, amount_bought_g) -> None:
     Example:
       relief log batch "Red Bali" RB-2611 --bought 2026-11-02 --amount 250
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.timeutil import parse_day
     from relief.products.services import add_batch
     from relief.treatments.services import resolve_dose_refs
@@ -492,6 +505,7 @@ def log_lab_report(product, lot, test_date, mitragynine, mitragynine_pct, **fiel
     Example:
       relief log lab-report "Red Bali" RB-2611 --lab "Acme Labs" --mitragynine-pct 1.4 --seven-oh-share 1.1 --lead 0.4
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.timeutil import parse_day
     from relief.products.models import percent_to_mg_per_g
     from relief.products.services import add_lab_report
@@ -527,6 +541,7 @@ def log_unit(name, grams, product) -> None:
     Example:
       relief log unit capsule 0.5
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.exchange.jsonformat import serialize
     from relief.treatments.services import add_custom_unit, resolve_dose_refs
 

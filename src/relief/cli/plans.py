@@ -27,6 +27,7 @@ DECISIONS = ["continue", "change", "cut_down", "stop"]
 
 def _find(user, model, text: str, noun: str):
     """The person's own plan or trial with this id or unique start of an id; anything else is 'no such'."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
 
     key = text.strip().lower().replace("-", "")
@@ -42,6 +43,7 @@ def _find(user, model, text: str, noun: str):
 
 def _day(user, text: str | None, field: str):
     """A calendar day from the command line; a bad one is an error on the model field it fills."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
     from relief.accounts.services import time_zone_of
@@ -67,6 +69,7 @@ def _yes_no(value: str | None) -> bool | None:
 
 
 def _plan_summary(plan) -> dict[str, Any]:
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import today_for
     from relief.plans import services
 
@@ -84,6 +87,7 @@ def _plan_summary(plan) -> dict[str, Any]:
 
 
 def _plan_detail(plan) -> dict[str, Any]:
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
 
     return {
@@ -189,6 +193,7 @@ def plan_start(treatment, kind, starts_on, reassess_on, goal, product) -> None:
       relief plan start --treatment kratom --kind acute --starts-on 2026-12-01 \\
           --reassess-on 2027-01-01 --goal "fewer days lost to attacks"
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
     from relief.core.access import owned
@@ -224,6 +229,7 @@ def plan_list() -> None:
     Example:
       relief plan list
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
     from relief.plans.models import Plan
 
@@ -243,6 +249,7 @@ def plan_show(plan_id, as_json) -> None:
       relief plan show 4f1c
       relief plan show 4f1c --json
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Plan
 
@@ -269,6 +276,7 @@ def plan_step(plan_id, key, state, note) -> None:
     Example:
       relief plan step 4f1c clinician --state done --note "saw Dr Lee on 2 Dec"
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Plan
 
@@ -299,6 +307,7 @@ def plan_limits(plan_id, **limits) -> None:
     Example:
       relief plan limits 4f1c --max-days-per-month 8 --min-hours-between 24 --max-daily-amount 4 --unit g
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Plan
 
@@ -347,6 +356,7 @@ def plan_review(plan_id, as_json) -> None:
       relief plan review 4f1c
       relief plan review 4f1c --json
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Plan
 
@@ -380,6 +390,7 @@ def plan_decide(plan_id, choice, reasons, next_reassessment) -> None:
     Example:
       relief plan decide 4f1c --decision continue --reasons "fewer attack days" --next-reassessment 2027-03-01
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Plan
 
@@ -415,6 +426,7 @@ def plan_history() -> None:
     Example:
       relief plan history
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
 
     echo_json(services.decision_history(current_user()))
@@ -439,6 +451,7 @@ def _trial_summary(trial) -> dict[str, Any]:
 
 
 def _trial_detail(trial) -> dict[str, Any]:
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Trial
 
@@ -512,6 +525,7 @@ def _print_trial(data: dict[str, Any]) -> None:
 
 def _running_view(user, trial) -> None:
     """What the trial page does on every visit: reveal the periods that have begun."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Trial
 
@@ -537,6 +551,7 @@ def trial_list() -> None:
     Example:
       relief trial list
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
     from relief.plans.models import Trial
 
@@ -554,6 +569,7 @@ def trial_show(trial_id, as_json) -> None:
       relief trial show 9a0b
       relief trial show 9a0b --json
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans.models import Trial
 
     user = current_user()
@@ -611,6 +627,7 @@ def trial_result(trial_id, as_json) -> None:
       relief trial result 9a0b
       relief trial result 9a0b --json
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Trial
 
@@ -633,6 +650,7 @@ def trial_attack(trial_id, start) -> None:
     Example:
       relief trial attack 9a0b --start "20m ago"
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import time_zone_of
     from relief.core.timeutil import parse_when
     from relief.plans import services
@@ -693,6 +711,7 @@ def trial_outcome(
     Example:
       relief trial outcome 9a0b 1 --pain-at-dose 6 --pain-2h 0 --rescue no
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
     from relief.plans import services

@@ -29,6 +29,7 @@ def serve(host, port, workers, with_worker) -> None:
     Example:
       relief serve --port 8000
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from gunicorn.app.base import BaseApplication
 
     from relief.cli import ensure_migrated
@@ -48,6 +49,7 @@ def serve(host, port, workers, with_worker) -> None:
             self.cfg.set("preload_app", True)
 
         def load(self):
+            # lazy: command modules load before Django is set up (relief.cli.main)
             from django.urls import get_resolver
 
             from relief.wsgi import application
@@ -82,6 +84,7 @@ def _collect_static() -> None:
 
 def _welcome(host: str, port: int) -> None:
     """Let a person alone on their machine in with one step."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.order_by("date_joined")

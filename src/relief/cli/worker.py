@@ -18,6 +18,7 @@ def worker(workers: int, no_periodic: bool) -> None:
     Example:
       RELIEF_REDIS_URL=redis://127.0.0.1:6379/0 relief worker --workers 4
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from huey.consumer import Consumer
 
     from relief.cli import ensure_migrated

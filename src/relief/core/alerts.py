@@ -16,7 +16,6 @@ SESSION_KEY = "relief_alerts"
 SEEN_KEY = "relief_seen_notes"
 SEEN_LIMIT = 200
 DANGEROUS_LEVELS = {"danger", "dangerous", "critical", "severe", "urgent", "red", "high", "emergency"}
-FIELDS = ("id", "code", "key", "rule", "level", "title", "message", "action", "sources", "acknowledge")
 
 
 def _plain(value: Any) -> Any:
@@ -32,13 +31,8 @@ def _plain(value: Any) -> Any:
 
 
 def alert_dict(alert: Any) -> dict[str, Any]:
-    if hasattr(alert, "as_dict"):
-        data = dict(alert.as_dict())
-    elif isinstance(alert, dict):
-        data = dict(alert)
-    else:
-        data = {name: getattr(alert, name) for name in FIELDS if hasattr(alert, name)}
-    data = _plain(data)
+    """An alert (``relief.safety.alerts.Alert``) as its JSON shape plus what the page needs to show it."""
+    data = _plain(alert.as_dict())
     level = str(data.get("level") or "info").lower()
     data["level"] = level
     data["dangerous"] = level in DANGEROUS_LEVELS

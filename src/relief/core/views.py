@@ -25,6 +25,7 @@ from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.web import next_url
 from relief.diary.models import Attack, DayRecord
 from relief.diary.services import entries_for_day
+from relief.safety.engine import UnknownAlertError, acknowledge_keys
 from relief.treatments.models import Dose
 from relief.treatments.services import pending_outcomes
 from relief.treatments.usual import usual_doses
@@ -130,26 +131,20 @@ def reminders(request: AuthedRequest) -> JsonResponse:
 @journal_view
 @require_POST
 def acknowledge_alert(request: AuthedRequest) -> HttpResponse:
-    """'I understand' on a dangerous alert: recorded by the safety engine; nothing is blocked either way."""
-    from relief.safety.alerts import Alert, Evidence
-    from relief.safety.engine import acknowledge
+    """'I understand' on a dangerous alert: recorded by the safety engine; nothing is blocked either way.
 
+    Only the alert's key is taken from the form; what is recorded (level, entries) comes from the
+    engine's own active alert with that key.
+    """
     key = request.POST.get("key", "")
     if not key:
         return HttpResponseBadRequest("which alert? (key is missing)")
-    ids = [i for i in request.POST.get("entry_ids", "").split(",") if i]
-    alert = Alert(
-        key=key[:200],
-        rule=request.POST.get("rule", "") or "unknown",
-        level="dangerous",
-        title="",
-        message="",
-        actions=(),
-        evidence=tuple(Evidence(kind="entry", id=i[:64], label="") for i in ids[:50]),
-        sources=(),
-    )
-    acknowledge(request.user, alert)
-    messages.success(request, "Noted. The alert stays in your history.")
+    try:
+        acknowledge_keys(request.user, [key])
+    except UnknownAlertError:
+        messages.info(request, "That alert is no longer active, so there is nothing to confirm.")
+    else:
+        messages.success(request, "Noted. The alert stays in your history.")
     referer = request.META.get("HTTP_REFERER", "")
     fallback = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else reverse("today")
     return HttpResponseRedirect(next_url(request, fallback))
