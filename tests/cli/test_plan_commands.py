@@ -72,7 +72,8 @@ def test_starting_a_plan_then_listing_and_showing_it(person):
     assert shown["baseline"]["days"] == 0 and shown["baseline"]["enough"] is False
     assert sum(shown["progress"].values()) == 7
 
-    text = ok("plan", "show", str(plan.pk)).stdout
+    assert json.loads(ok("plan", "show", str(plan.pk)).stdout) == shown  # JSON is the default
+    text = ok("plan", "show", str(plan.pk), "--text").stdout
     assert "Acute plan for Kratom" in text and "fewer days lost" in text
     assert "Talk with your clinician" in text and "Baseline:" in text
 
@@ -164,7 +165,7 @@ def test_the_review_and_a_decision_recorded_and_seen_in_the_history(person):
     review = json.loads(ok("plan", "review", str(plan.pk), "--json").stdout)
     assert review["counts"]["treatment"] == "Kratom"
     assert review["counts"]["during"]["days"] == 21 and review["counts"]["before"]["days"] == 21
-    assert "before" in ok("plan", "review", str(plan.pk)).stdout
+    assert "before" in ok("plan", "review", str(plan.pk), "--text").stdout
 
     missing_date = run("plan", "decide", str(plan.pk), "--decision", "continue", "--reasons", "helps")
     assert missing_date.exit_code == 1 and "next_reassess_on:" in missing_date.output
@@ -241,7 +242,7 @@ def test_a_trial_shown_from_the_command_never_reveals_a_sealed_allocation(person
     assert "sequence_digest" not in shown
     assert {o["label"] for o in shown["options"]} == {"Sumatriptan", "Ibuprofen"}
 
-    lines = ok("trial", "show", str(trial.pk)).stdout.splitlines()
+    lines = ok("trial", "show", str(trial.pk), "--text").stdout.splitlines()
     sealed_lines = [line for line in lines if line.strip().startswith(("#2", "#3", "#4"))]
     assert sealed_lines == ["  #2: sealed", "  #3: sealed", "  #4: sealed"]
     assert f"  #1: {first.option.label}, attack {first.attack_id}" in lines
@@ -283,7 +284,7 @@ def test_logging_an_attack_reveals_its_option_and_the_outcome_feeds_the_result(p
     assert {"design", "arms", "comparisons", "deviations", "notes", "warnings", "cent"} <= set(result)
     assert result["deviations"]["allocated"] == 1
     assert result["arms"][expected]["successes"] == 1
-    assert "Verdict: not_enough_data" in ok("trial", "result", str(trial.pk)).stdout
+    assert "Verdict: not_enough_data" in ok("trial", "result", str(trial.pk), "--text").stdout
 
 
 def test_trial_result_json_has_the_analysis_keys_even_before_any_attack(person):
@@ -303,3 +304,16 @@ def test_trial_result_json_has_the_analysis_keys_even_before_any_attack(person):
     assert result["design"] == "attack-level" and result["deviations"]["allocated"] == 0
     assert result["warnings"]  # too little data is said out loud
     assert set(result["arms"]) == {"Sumatriptan", "Ibuprofen"}
+
+
+def test_a_running_trial_is_finished_or_stopped_early_once(person):
+    trial = sealed_trial(person)
+    stopped = json.loads(ok("trial", "finish", str(trial.pk), "--early").stdout)
+    assert stopped["status"] == "stopped" and stopped["ended"]
+    trial.refresh_from_db()
+    assert trial.status == "stopped" and trial.ended_at is not None
+    again = run("trial", "finish", str(trial.pk))
+    assert again.exit_code == 1 and "not running" in again.output
+    make_user("other")
+    stranger = run("trial", "finish", str(trial.pk), user="other")
+    assert stranger.exit_code == 1 and "no such trial" in stranger.output

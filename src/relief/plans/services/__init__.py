@@ -17,7 +17,9 @@ from relief.plans.services.plans import (
     interaction_screen,
     lab_report_check,
     limits_text,
+    plan_detail,
     plan_progress,
+    plan_summary,
     refresh_steps,
     set_limits,
     set_step,
@@ -30,16 +32,6 @@ from relief.plans.services.reassessment import (
     decision_history,
     due_reassessments,
     record_decision,
-)
-from relief.plans.services.tapers import (
-    WITHDRAWAL_RESOLUTION_DAYS,
-    add_taper_step,
-    current_step,
-    record_last_intake,
-    sows_checkin,
-    sows_history,
-    start_taper,
-    withdrawal_window,
 )
 from relief.plans.services.trials import (
     REVEAL_GRACE,
@@ -56,9 +48,21 @@ from relief.plans.services.trials import (
     reveal_for_attack,
     slots,
     start_trial,
+    trial_detail,
     trial_protocol,
+    trial_summary,
     unallocated_attacks,
     update_protocol,
+)
+from relief.plans.services.tapers import (
+    WITHDRAWAL_RESOLUTION_DAYS,
+    add_taper_step,
+    current_step,
+    record_last_intake,
+    sows_checkin,
+    sows_history,
+    start_taper,
+    withdrawal_window,
 )
 
 __all__ = [
@@ -66,8 +70,8 @@ __all__ = [
     "CLINICIAN_CHECKLIST",
     "CLINICIAN_QUESTIONS",
     "REVEAL_GRACE",
-    "WITHDRAWAL_RESOLUTION_DAYS",
     "Slot",
+    "WITHDRAWAL_RESOLUTION_DAYS",
     "add_taper_step",
     "amend_protocol",
     "analyse_trial",
@@ -86,7 +90,9 @@ __all__ = [
     "limits_text",
     "log_attack_and_reveal",
     "period_days",
+    "plan_detail",
     "plan_progress",
+    "plan_summary",
     "record_attack_outcome",
     "record_decision",
     "record_last_intake",
@@ -103,7 +109,9 @@ __all__ = [
     "start_taper",
     "start_trial",
     "steps_of",
+    "trial_detail",
     "trial_protocol",
+    "trial_summary",
     "unallocated_attacks",
     "update_protocol",
     "withdrawal_window",

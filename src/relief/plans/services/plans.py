@@ -282,3 +282,51 @@ def clinician_sheet(plan: Plan) -> dict[str, Any]:
 def plan_progress(plan: Plan) -> dict[str, int]:
     steps = steps_of(plan)
     return {s: sum(1 for x in steps if x.state == s) for s in PlanStep.State.values}
+
+
+def plan_summary(plan: Plan) -> dict[str, Any]:
+    """A plan as the CLI and its JSON show it in a list."""
+    return {
+        "id": str(plan.pk),
+        "treatment": plan.substance.name,
+        "product": plan.product.name if plan.product else None,
+        "kind": plan.kind,
+        "status": plan.status,
+        "starts_on": str(plan.starts_on),
+        "reassess_on": str(plan.reassess_on),
+        "reassessment_due": plan.reassess_on <= today_for(plan.user),
+        "progress": plan_progress(plan),
+    }
+
+
+def plan_detail(plan: Plan) -> dict[str, Any]:
+    """A plan with its steps, limits, baseline, interaction screen, lab-report check and decisions."""
+    return {
+        **plan_summary(plan),
+        "goal": plan.goal,
+        "steps": [
+            {
+                "position": s.position,
+                "key": s.key,
+                "label": s.get_key_display(),
+                "state": s.state,
+                "explanation": s.explanation,
+                "note": s.note,
+            }
+            for s in steps_of(plan)
+        ],
+        "limits": {
+            "max_days_per_month": plan.max_days_per_month,
+            "min_hours_between": plan.min_hours_between,
+            "max_daily_amount": plan.max_daily_amount,
+            "max_daily_unit": plan.max_daily_unit,
+            "text": limits_text(plan),
+        },
+        "baseline": baseline_status(plan),
+        "interaction_screen": interaction_screen(plan),
+        "lab_report_check": lab_report_check(plan),
+        "decisions": [
+            {"decided_on": str(d.decided_on), "choice": d.choice, "reasons": d.reasons}
+            for d in plan.decisions.all()
+        ],
+    }

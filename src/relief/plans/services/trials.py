@@ -474,8 +474,72 @@ def analyse_trial(trial: Trial) -> dict[str, Any]:
 
 @transaction.atomic
 def finish_trial(user: User, trial: Trial, *, early: bool = False) -> Trial:
+    """End a running trial: finished, or stopped early (a deviation the result reports)."""
     _own(user, trial)
+    if trial.status != Trial.Status.RUNNING:
+        raise ValidationError({"trial": f"is {trial.get_status_display().lower()}, not running"})
     trial.status = Trial.Status.STOPPED if early else Trial.Status.FINISHED
     trial.ended_at = timezone.now()
     trial.save(update_fields=["status", "ended_at"])
     return trial
+
+
+def trial_summary(trial: Trial) -> dict[str, Any]:
+    """A trial as the CLI and its JSON show it in a list: how many places are revealed."""
+    allocations = list(trial.allocations.values_list("revealed_at", flat=True))
+    return {
+        "id": str(trial.pk),
+        "title": trial.title,
+        "design": trial.design,
+        "status": trial.status,
+        "outcome": trial.outcome,
+        "planned_units": trial.planned_units,
+        "places": len(allocations),
+        "revealed": sum(1 for r in allocations if r is not None),
+        "plan": str(trial.plan_id) if trial.plan_id else None,
+    }
+
+
+def trial_detail(trial: Trial) -> dict[str, Any]:
+    """A trial with its protocol, options, sequence and amendments; a sealed place shows no option, and
+    the fingerprint of the sequence only once every place is revealed."""
+    places = slots(trial)  # sealed places carry no option
+    data: dict[str, Any] = {
+        **trial_summary(trial),
+        "outcome_label": trial.get_outcome_display(),
+        "protocol": {f: getattr(trial, f) for f in Trial.PROTOCOL_FIELDS},
+        "block_repeats": trial.block_repeats,
+        "options": [
+            {"position": o.position, "label": o.label, "substance": o.substance.name if o.substance else None}
+            for o in trial.options.select_related("substance").order_by("position")
+        ],
+        "started": trial.locked_at,
+        "starts_on": trial.starts_on,
+        "ended": trial.ended_at,
+        "slots": [
+            {
+                "position": s.position,
+                "revealed": s.revealed,
+                "option": s.option,
+                "attack": s.attack_id,
+                "revealed_at": s.revealed_at,
+                "period_starts_on": s.period_starts_on,
+            }
+            for s in places
+        ],
+        "amendments": [
+            {
+                "made_at": a.made_at,
+                "field": a.field,
+                "old": a.old_value,
+                "new": a.new_value,
+                "reason": a.reason,
+            }
+            for a in trial.amendments.all()
+        ],
+        "attacks_waiting": [str(a.pk) for a in unallocated_attacks(trial)],
+    }
+    if places and all(s.revealed for s in places):
+        data["sequence_digest"] = trial.sequence_digest
+        data["sequence_salt"] = trial.sequence_salt
+    return data

@@ -1,0 +1,46 @@
+"""What the plan and trial commands share: finding one's own plan or trial by a start of its id,
+reading a day, wrapping text."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+MIN_PREFIX = 4
+
+
+def find_own(user, model, text: str, noun: str):
+    """The person's own plan or trial with this id or unique start of an id; anything else is 'no such'."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
+    from relief.core.access import owned
+
+    key = text.strip().lower().replace("-", "")
+    matches = []
+    if len(key) >= MIN_PREFIX:
+        matches = [pk for pk in owned(model, user).values_list("pk", flat=True) if pk.hex.startswith(key)]
+    if not matches:
+        raise click.ClickException(f"no such {noun}: {text!r} (see: relief {noun} list)")
+    if len(matches) > 1:
+        raise click.ClickException(f"several of your {noun}s start with {text!r}; give more of the id")
+    return owned(model, user).get(pk=matches[0])
+
+
+def day_option(user, text: str | None, field: str):
+    """A calendar day from the command line; a bad one is an error on the model field it fills."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
+    from django.core.exceptions import ValidationError
+
+    from relief.accounts.services import time_zone_of
+    from relief.core.timeutil import TimeInputError, parse_day
+
+    if text is None:
+        return None
+    try:
+        return parse_day(text, time_zone_of(user))
+    except TimeInputError as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
+def wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(str(text), width=100, initial_indent=indent, subsequent_indent=indent)
