@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relief.analysis.cent import TrialProtocol, cent_report
 from relief.analysis.exceptions import InsufficientDataWarning, NotFittedError
 from relief.analysis.trials import (
     AttackRecord,
@@ -20,8 +21,6 @@ from relief.analysis.trials import (
     BetaPrior,
     PeriodDay,
     PeriodTrialAnalysis,
-    TrialProtocol,
-    cent_report,
     fisher_p,
     newcombe_difference,
     permuted_blocks,

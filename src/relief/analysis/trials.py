@@ -18,7 +18,8 @@ Pure library: numpy and scipy only, no Django.  Two designs:
 
 Deviations (option not taken, another option taken, rescue before 2 h, missing
 outcome) are counted and reported; the primary analysis is by allocated option
-(intention to treat) with an as-taken analysis beside it.
+(intention to treat) with an as-taken analysis beside it. The intervals come from
+``relief.analysis.stats``; the CENT 2015 report is in ``relief.analysis.cent``.
 
 >>> AttackTrialAnalysis(("A", "B")).fit(records).summary()
 """
@@ -35,8 +36,8 @@ import numpy as np
 from scipy import integrate, stats
 
 from relief.analysis.exceptions import InsufficientDataWarning, NotFittedError
+from relief.analysis.stats import newcombe_difference, wilson_interval
 
-Z95 = 1.959963984540054
 MIN_PER_ARM = 3
 """Fewer outcomes than this in an option gives the verdict ``not_enough_data``."""
 
@@ -82,32 +83,6 @@ def randomised_pairs(arms: Sequence[str], n_pairs: int, rng: np.random.Generator
 
 
 # --------------------------------------------------------------------------- small exact building blocks
-
-
-def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for k/n; (nan, nan) when n == 0."""
-    if n <= 0:
-        return math.nan, math.nan
-    p = k / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def newcombe_difference(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> tuple[float, float, float]:
-    """p1 - p2 with Newcombe's hybrid score interval (method 10, Newcombe 1998)."""
-    if n1 <= 0 or n2 <= 0:
-        return math.nan, math.nan, math.nan
-    p1, p2 = k1 / n1, k2 / n2
-    l1, u1 = wilson_interval(k1, n1, z)
-    l2, u2 = wilson_interval(k2, n2, z)
-    d = p1 - p2
-    return (
-        d,
-        d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
-        d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2),
-    )
 
 
 def fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
@@ -645,138 +620,3 @@ def _period_summaries(days: Sequence[PeriodDay], washout: int, outcome: PeriodOu
             )
         )
     return out
-
-
-# --------------------------------------------------------------------------- CENT 2015 report
-
-
-@dataclass(frozen=True)
-class TrialProtocol:
-    """What was fixed before the first allocation, plus what the report needs to say."""
-
-    title: str
-    design: Literal["attack", "period"]
-    arms: tuple[str, ...]
-    outcome: str
-    planned_units: int
-    margin: float
-    threshold: float
-    prior: str
-    randomisation: str
-    condition: str = "migraine or other headache, as diagnosed by the person's clinician"
-    concurrent_therapies: tuple[str, ...] = ()
-    period_days: int = 0
-    washout_days: int = 0
-    amendments: tuple[str, ...] = ()
-    started: str | None = None
-    ended: str | None = None
-
-
-@dataclass(frozen=True)
-class CentItem(_AsDict):
-    item: str
-    topic: str
-    text: str
-
-
-def cent_report(protocol: TrialProtocol, summary: dict[str, Any]) -> list[CentItem]:
-    """The CENT 2015 items that apply to one person's trial, filled in from the protocol and the fit."""
-    p = protocol
-    unit = "attacks" if p.design == "attack" else "pairs of periods"
-    if p.design == "attack":
-        design = (
-            f"Attack-level multiple crossover: each new attack was treated with the next option of a "
-            f"concealed random sequence ({p.randomisation}); {p.planned_units} attacks planned."
-        )
-    else:
-        design = (
-            f"Period-level multiple crossover: {p.planned_units} pairs of {p.period_days}-day periods, "
-            f"order within each pair random ({p.randomisation}); analytic wash-out of "
-            f"{p.washout_days} days at the start of every period."
-        )
-    treated = (
-        summary.get("deviations", {}).get("allocated")
-        if p.design == "attack"
-        else len(summary.get("pair_differences", []))
-    )
-    comparisons = summary.get("comparisons") or [summary.get("comparison")]
-    results = " ".join(str(c.get("explanation", "")) for c in comparisons if c)
-    items = [
-        CentItem("1a", "Title", f"{p.title}: an N-of-1 trial."),
-        CentItem(
-            "2a",
-            "Rationale",
-            "To find out which option works better for this one person, "
-            "instead of relying on averages from other people.",
-        ),
-        CentItem("3a", "Design", design),
-        CentItem(
-            "3b",
-            "Changes to the protocol after the start",
-            "; ".join(p.amendments) if p.amendments else "None.",
-        ),
-        CentItem(
-            "4a",
-            "Participant",
-            f"One person; condition: {p.condition}. Concurrent therapies: "
-            f"{', '.join(p.concurrent_therapies) or 'none recorded'}.",
-        ),
-        CentItem(
-            "4c",
-            "Setting and ethics",
-            "A personal self-experiment recorded in a self-hosted journal, "
-            "agreed with the person's clinician; not a research study, no ethics approval sought.",
-        ),
-        CentItem(
-            "5",
-            "Interventions",
-            f"Options compared: {', '.join(p.arms)}. Amounts are the ones set with "
-            "the clinician; the journal does not suggest any amount.",
-        ),
-        CentItem("6a", "Outcome", f"{p.outcome}, recorded in the diary for every {unit[:-1]}."),
-        CentItem(
-            "7a",
-            "Planned size",
-            f"{p.planned_units} {unit}; the decision rule was fixed before the first "
-            f"allocation: a verdict needs a posterior probability of at least {p.threshold:.0%} for a "
-            f"difference of at least {p.margin:g}.",
-        ),
-        CentItem(
-            "8-10",
-            "Randomisation and concealment",
-            f"{p.randomisation}. The sequence was generated and "
-            "stored before the first allocation; each allocation became visible only when the "
-            f"{'attack was logged' if p.design == 'attack' else 'period began'}.",
-        ),
-        CentItem("11a", "Blinding", "Open label: the person knew which option they took."),
-        CentItem(
-            "12a",
-            "Statistical methods",
-            f"Bayesian: {p.prior}. Frequentist beside it: "
-            f"{comparisons[0].get('test') if comparisons and comparisons[0] else 'n/a'}. "
-            + (
-                "Carry-over handled by the analytic wash-out; period effects balanced by the paired "
-                "design; autocorrelation within a period is absorbed by analysing period means."
-                if p.design == "period"
-                else "Attacks are treated as independent units; rescue before 2 h counts as failure."
-            ),
-        ),
-        CentItem(
-            "13a",
-            "Participant flow",
-            f"{treated} {unit} analysed of {p.planned_units} planned. "
-            + " ".join(summary.get("deviation_lines", [])),
-        ),
-        CentItem("14a", "Dates", f"Started {p.started or 'not yet'}; ended {p.ended or 'ongoing'}."),
-        CentItem("17a", "Results", results or "No results yet."),
-        CentItem(
-            "19", "Harms", "Side effects logged in the diary during the trial are listed beside this report."
-        ),
-        CentItem(
-            "20-21",
-            "Limitations and generalisability",
-            "One person, open label; the result applies to "
-            "this person only and is an aid for the conversation with the clinician, not proof.",
-        ),
-    ]
-    return items

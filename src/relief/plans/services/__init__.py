@@ -33,6 +33,16 @@ from relief.plans.services.reassessment import (
     due_reassessments,
     record_decision,
 )
+from relief.plans.services.tapers import (
+    WITHDRAWAL_RESOLUTION_DAYS,
+    add_taper_step,
+    current_step,
+    record_last_intake,
+    sows_checkin,
+    sows_history,
+    start_taper,
+    withdrawal_window,
+)
 from relief.plans.services.trials import (
     REVEAL_GRACE,
     Slot,
@@ -54,24 +64,14 @@ from relief.plans.services.trials import (
     unallocated_attacks,
     update_protocol,
 )
-from relief.plans.services.tapers import (
-    WITHDRAWAL_RESOLUTION_DAYS,
-    add_taper_step,
-    current_step,
-    record_last_intake,
-    sows_checkin,
-    sows_history,
-    start_taper,
-    withdrawal_window,
-)
 
 __all__ = [
     "BASELINE_DAYS",
     "CLINICIAN_CHECKLIST",
     "CLINICIAN_QUESTIONS",
     "REVEAL_GRACE",
-    "Slot",
     "WITHDRAWAL_RESOLUTION_DAYS",
+    "Slot",
     "add_taper_step",
     "amend_protocol",
     "analyse_trial",

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from relief.accounts.services import time_zone_of, today_for
 from relief.analysis import trials as trial_analysis
+from relief.analysis.cent import TrialProtocol, cent_report
 from relief.analysis.exceptions import InsufficientDataWarning
 from relief.core.timeutil import day_bounds, local_day
 from relief.diary.models import Attack, DayRecord
@@ -413,7 +414,7 @@ def _period_outcome(trial: Trial) -> trial_analysis.PeriodOutcome:
     return "migraine_days" if trial.outcome == "migraine_days" else "daily_pain"
 
 
-def trial_protocol(trial: Trial) -> trial_analysis.TrialProtocol:
+def trial_protocol(trial: Trial) -> TrialProtocol:
     labels = tuple(o.label for o in _options(trial))
     if trial.design == Trial.Design.ATTACK:
         prior = trial_analysis.BetaPrior(trial.prior_a, trial.prior_b).describe()
@@ -426,7 +427,7 @@ def trial_protocol(trial: Trial) -> trial_analysis.TrialProtocol:
         ).prior_text()
         randomisation = "each pair of periods in random order (AB or BA)"
     meds = [m.substance.name for m in standing_medications(trial.user, today_for(trial.user))]
-    return trial_analysis.TrialProtocol(
+    return TrialProtocol(
         title=trial.title,
         design=trial.design,  # type: ignore[arg-type]
         arms=labels,
@@ -468,7 +469,7 @@ def analyse_trial(trial: Trial) -> dict[str, Any]:
             ).fit(period_days(trial))
     summary: dict[str, Any] = fit.summary()
     summary["warnings"] = [str(w.message) for w in caught if issubclass(w.category, InsufficientDataWarning)]
-    summary["cent"] = [i.as_dict() for i in trial_analysis.cent_report(trial_protocol(trial), summary)]
+    summary["cent"] = [i.as_dict() for i in cent_report(trial_protocol(trial), summary)]
     return summary
 
 
