@@ -1,4 +1,4 @@
-"""`relief analyze --json` on the demo diary: valid against the schema, and finds what the demo planted."""
+"""`relief analyze` on the demo diary: valid against the schema, and finds what the demo planted."""
 
 import json
 from pathlib import Path
@@ -16,7 +16,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 @pytest.mark.django_db
 def test_analyze_on_the_demo_validates_and_finds_the_planted_red_wine_trigger():
     create_demo("demo", days=365, seed=1)
-    result = CliRunner().invoke(cli, ["--user", "demo", "analyze", "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["--user", "demo", "analyze"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     schema = json.loads((DOCS / "analysis.schema.json").read_text())

@@ -83,12 +83,10 @@ def run(user, period: str, start, end, base) -> dict:
     """Run the analysis now (loading pandas and SciPy) and store the result for the next run."""
     from django.utils import timezone
 
-    from relief.analysis.report import analyze as run_analysis
-    from relief.insights.frames import build_diary
-    from relief.insights.services import Insights, diary_version, store_result
+    from relief.insights.services import Insights, analysis_for, diary_version, store_result
 
     version, expected = diary_version(user), _basis(user)  # read before the analysis, as the worker does
-    document = run_analysis(build_diary(user), start=start, end=end, baseline=base)
+    document = analysis_for(user, start, end, baseline=base).doc
     period_doc = document.get("period") or {}
     try:
         first, last = date.fromisoformat(str(period_doc["start"])), date.fromisoformat(str(period_doc["end"]))

@@ -33,6 +33,7 @@ from relief import __version__
 from relief.accounts.services import get_profile
 from relief.core.timeutil import local_day, to_utc_iso
 from relief.diary.models import Attack, DayRecord, PainSample, QuestionnaireResponse, SideEffect
+from relief.insights.analysis import analysis_for
 from relief.treatments.models import Dose, StandingMedication
 
 SNOMED = "http://snomed.info/sct"
@@ -420,11 +421,7 @@ ICHD_KINDS = {
 
 
 def _analysis(user: User) -> dict[str, Any]:
-    # lazy: pandas loads only when an export asks for the analysis
-    from relief.analysis import analyze
-    from relief.insights.frames import build_diary
-
-    return analyze(build_diary(user))
+    return analysis_for(user).doc
 
 
 def diary_findings(user: User, doc: dict[str, Any] | None = None) -> list[dict[str, Any]]:

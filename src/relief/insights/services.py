@@ -28,6 +28,8 @@ from django.db import transaction
 
 import relief
 from relief.accounts.services import today_for
+from relief.insights.analysis import Analysis as Analysis  # the one analysis entry point
+from relief.insights.analysis import analysis_for as analysis_for
 from relief.insights.chartdata import PAGE_CHARTS
 from relief.insights.models import DiaryVersion, StoredInsights
 

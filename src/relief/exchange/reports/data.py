@@ -1,6 +1,6 @@
 """Everything the clinician report shows, gathered once so the page and the PDF say the same thing.
 
-The numbers come from :func:`relief.analysis.analyze` (never recomputed here), the
+The numbers come from :func:`relief.insights.services.analysis_for` (never recomputed here), the
 safety alerts from :func:`relief.safety.engine.check_diary`, and the rest from the
 person's own entries.
 """
@@ -8,19 +8,17 @@ person's own entries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from relief.accounts.services import today_for
-from relief.analysis import analyze
 from relief.analysis.frames import Diary
 from relief.analysis.review import restrict
 from relief.core.access import owned
-from relief.insights.frames import build_diary
+from relief.insights.analysis import analysis_for
 from relief.insights.text import percent, rate_text  # noqa: F401 - the report modules read them here
 from relief.plans.models import Plan
 from relief.products.models import Product
@@ -31,7 +29,6 @@ from relief.treatments.models import StandingMedication
 
 NOTICE = "Self-reported diary data. The findings are not a diagnosis."
 DEFAULT_DAYS = 183
-BASELINE_DAYS = 28
 
 
 @dataclass
@@ -76,36 +73,24 @@ class Report:
         return counts
 
 
-def default_period(user: User, diary: Diary) -> tuple[date, date]:
-    """The last six months up to today, or the whole diary when it is shorter."""
-    end = today_for(user)
-    first = pd.Timestamp(diary.days["date"].min()).date() if len(diary.days) else end
-    return min(end, max(first, end - timedelta(days=DEFAULT_DAYS - 1))), end
-
-
 def build_report(user: User, start: date | None = None, end: date | None = None) -> Report:
-    diary = build_diary(user)
-    default_start, default_end = default_period(user, diary)
-    start, end = start or default_start, end or default_end
-    if end < start:
-        raise ValueError(f"the report's end {end} is before its start {start}")
-    baseline = None
-    if (end - start).days + 1 >= 2 * BASELINE_DAYS:
-        baseline = (start, start + timedelta(days=BASELINE_DAYS - 1))
-    doc = analyze(diary, start, end, baseline=baseline)
+    """Everything the report shows for ``user``: by default the last six months up to today."""
+    found = analysis_for(user, start, end, default_days=DEFAULT_DAYS)
+    assert isinstance(found.start, date) and isinstance(found.end, date)
+    start, end = found.start, found.end
     report = Report(
         user=user,
         start=start,
         end=end,
         generated_at=timezone.now(),
-        diary=restrict(diary, start, end),
-        doc=doc,
-        baseline=baseline,
+        diary=restrict(found.diary, start, end),
+        doc=found.doc,
+        baseline=found.baseline,  # type: ignore[arg-type]
     )
     report.alerts = _alerts(user)
-    report.overuse = _overuse(doc)
+    report.overuse = _overuse(found.doc)
     report.kratom = _kratom(report.diary)
-    report.questionnaires = _latest_questionnaires(doc)
+    report.questionnaires = _latest_questionnaires(found.doc)
     report.products = _products(user)
     report.medications, report.interactions = _medications(user, start, end, report.alerts)
     report.questions = _questions(user)
