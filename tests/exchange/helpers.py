@@ -8,7 +8,7 @@ from relief.treatments.catalogue import sync_catalogue
 from relief.treatments.models import Substance
 
 SAMPLES = Path(__file__).with_name("samples")
-REAL_LOG = Path("/work/shared/reference/data/personal_migraine_log_2018_2020.csv")
+REAL_LOG = SAMPLES / "real" / "personal_migraine_log_2018_2020.csv"  # provenance: samples/real/README.md
 
 
 def with_catalogue() -> None:
