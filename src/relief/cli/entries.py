@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import Model, QuerySet
 
 from relief.cli.common import current_user, echo_json, reports_errors
 
 
-def kinds():
+def kinds() -> dict[str, tuple[type[Model], str | None]]:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.diary.models import (
         Attack,
@@ -59,7 +64,7 @@ KIND_NAMES = [
 ]
 
 
-def _queryset(user, kind: str):
+def _queryset(user: User, kind: str) -> QuerySet[Any]:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
     from relief.treatments.services import substances_for
@@ -70,7 +75,7 @@ def _queryset(user, kind: str):
     return owned(model, user)
 
 
-def _get(user, kind: str, entry_id: str):
+def _get(user: User, kind: str, entry_id: str) -> Any:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
@@ -87,7 +92,7 @@ def _get(user, kind: str, entry_id: str):
 @click.option("--from", "start", default=None, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD).")
 @click.option("--limit", type=int, default=None, help="At most this many, newest last.")
-def list_entries(kind, start, end, limit) -> None:
+def list_entries(kind: str, start: str | None, end: str | None, limit: int | None) -> None:
     """List entries of one kind as JSON.
 
     \b
@@ -130,7 +135,7 @@ def list_entries(kind, start, end, limit) -> None:
     "--set", "changes", multiple=True, required=True, help="field=value (value in the JSON export's form)."
 )
 @reports_errors
-def edit_entry(kind, entry_id, changes) -> None:
+def edit_entry(kind: str, entry_id: str, changes: tuple[str, ...]) -> None:
     """Change fields of an entry; everything is validated again and saved only if all is well.
 
     \b
@@ -161,7 +166,7 @@ def edit_entry(kind, entry_id, changes) -> None:
             raise ValidationError({name: f"is not a field of {kind}"}) from None
         if field.name in SKIPPED_FIELDS or field.primary_key or not field.editable:
             raise ValidationError({name: "cannot be changed"})
-        value = None if raw.strip().lower() in {"", "null", "none"} else raw
+        value: Any = None if raw.strip().lower() in {"", "null", "none"} else raw
         if value is not None and field.get_internal_type() in {"BooleanField"}:
             value = raw.strip().lower() in {"true", "yes", "1"}
         if value is not None and field.get_internal_type() == "JSONField":
@@ -178,7 +183,7 @@ def edit_entry(kind, entry_id, changes) -> None:
 @click.argument("kind", type=click.Choice(KIND_NAMES))
 @click.argument("entry_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def delete_entry(kind, entry_id, yes) -> None:
+def delete_entry(kind: str, entry_id: str, yes: bool) -> None:
     """Delete an entry (and what belongs only to it, like an attack's pain samples).
 
     \b

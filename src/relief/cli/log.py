@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, overload
 
 import click
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from relief.core.services import Saved
 
 from relief.cli.common import alert_dicts, current_user, echo_json, reports_errors, show_alerts
 
 
-def _tz(user) -> str:
+def _tz(user: User) -> str:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import time_zone_of
 
     return time_zone_of(user)
 
 
-def _when(user, text: str | None):
+@overload
+def _when(user: User, text: str) -> datetime: ...
+@overload
+def _when(user: User, text: str | None) -> datetime | None: ...
+def _when(user: User, text: str | None) -> datetime | None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.timeutil import parse_when
 
     return None if text is None else parse_when(text, _tz(user))
 
 
-def _print_saved(saved) -> None:
+def _print_saved(saved: Saved) -> None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.exchange.jsonformat import serialize
 
@@ -58,8 +69,8 @@ SYMPTOM_OPTIONS = [
 AURA_OPTIONS = ["aura-visual", "aura-sensory", "aura-speech", "aura-motor", "aura-brainstem", "aura-retinal"]
 
 
-def _tri_state_options(names: list[str]):
-    def decorate(func):
+def _tri_state_options(names: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         for name in reversed(names):
             func = click.option(
                 f"--{name}/--no-{name}", default=None, help=f"{name.replace('-', ' ')} (omit: unknown)"
@@ -96,19 +107,19 @@ def _tri_state_options(names: list[str]):
 @click.option("--notes", default="")
 @reports_errors
 def log_attack(
-    start,
-    end,
-    pain,
-    pain_4pt,
-    side,
-    region,
-    quality,
-    worse_with_activity,
-    aura_minutes,
-    most_bothersome,
-    disability,
-    notes,
-    **flags,
+    start: str,
+    end: str | None,
+    pain: int | None,
+    pain_4pt: str | None,
+    side: str | None,
+    region: str | None,
+    quality: str | None,
+    worse_with_activity: bool | None,
+    aura_minutes: int | None,
+    most_bothersome: str | None,
+    disability: int | None,
+    notes: str,
+    **flags: bool | None,
 ) -> None:
     """Log an attack (episode). Unknown symptoms stay unknown unless you say yes or no.
 
@@ -166,7 +177,18 @@ def log_attack(
 @click.option("--notes", default="")
 @reports_errors
 def log_dose(
-    substance, amount, unit, taken, reason, product, batch, route, stomach, attack_id, estimate, notes
+    substance: str,
+    amount: float | None,
+    unit: str,
+    taken: str,
+    reason: str,
+    product: str | None,
+    batch: str | None,
+    route: str,
+    stomach: str | None,
+    attack_id: str | None,
+    estimate: bool,
+    notes: str,
 ) -> None:
     """Log a dose: SUBSTANCE [AMOUNT UNIT]. Units: g, mg, mcg, ml, or one of your own units.
 
@@ -232,7 +254,14 @@ def log_dose(
 )
 @click.option("--notes", default=None)
 @reports_errors
-def log_day(day, period, function_, bleeding, factors, **fields) -> None:
+def log_day(
+    day: str,
+    period: str,
+    function_: int | None,
+    bleeding: str | None,
+    factors: tuple[str, ...],
+    **fields: Any,
+) -> None:
     """Log or update a day record (several per day with --period). Given fields overwrite, others stay.
 
     \b
@@ -276,7 +305,7 @@ def log_day(day, period, function_, bleeding, factors, **fields) -> None:
 @click.option("--dose", "dose_id", default=None, help="Id of the dose you think caused it.")
 @click.option("--notes", default="")
 @reports_errors
-def log_side_effect(symptom, severity, when, dose_id, notes) -> None:
+def log_side_effect(symptom: str, severity: str, when: str, dose_id: str | None, notes: str) -> None:
     """Log a side effect. Red-flag symptoms (yellow skin or eyes, dark urine, chest pain, confusion,
     seizure, severe nausea, slow breathing) bring a "seek care" message at once.
 
@@ -325,7 +354,7 @@ def log_side_effect(symptom, severity, when, dose_id, notes) -> None:
     "--returned/--not-returned", "returned_24h", default=None, help="Headache came back within 24 h."
 )
 @reports_errors
-def log_outcome(dose_id, **fields) -> None:
+def log_outcome(dose_id: str | None, **fields: Any) -> None:
     """Record how an acute dose worked (default: the latest acute dose without a 2-hour answer).
 
     \b
@@ -360,7 +389,9 @@ def log_outcome(dose_id, **fields) -> None:
 @click.option("--dose", "dose_text", default="", help="As prescribed, e.g. '25 mg at night'.")
 @click.option("--reason", default="")
 @reports_errors
-def log_medication(substance, started_on, stopped_on, dose_text, reason) -> None:
+def log_medication(
+    substance: str, started_on: str, stopped_on: str | None, dose_text: str, reason: str
+) -> None:
     """Log a standing medication (taken regularly), checked against every new dose.
 
     \b
@@ -389,7 +420,7 @@ def log_medication(substance, started_on, stopped_on, dose_text, reason) -> None
 @click.argument("answers", nargs=-1, type=int, required=True)
 @click.option("--at", "when", default="now", show_default=True)
 @reports_errors
-def log_questionnaire(instrument, answers, when) -> None:
+def log_questionnaire(instrument: str, answers: tuple[int, ...], when: str) -> None:
     """Log questionnaire answers in item order (the score is computed).
 
     \b
@@ -419,7 +450,7 @@ def log_questionnaire(instrument, answers, when) -> None:
 )
 @click.option("--strain", default="")
 @reports_errors
-def log_product(name, vendor, substance, form, strain) -> None:
+def log_product(name: str, vendor: str, substance: str, form: str, strain: str) -> None:
     """Add a product.
 
     \b
@@ -449,7 +480,7 @@ def log_product(name, vendor, substance, form, strain) -> None:
 @click.option("--bought", "purchase_date", default=None, help="Purchase date.")
 @click.option("--amount", "amount_bought_g", type=float, default=None, help="Grams bought.")
 @reports_errors
-def log_batch(product, lot, purchase_date, amount_bought_g) -> None:
+def log_batch(product: str, lot: str, purchase_date: str | None, amount_bought_g: float | None) -> None:
     """Add a batch (lot) of a product.
 
     \b
@@ -498,7 +529,14 @@ def log_batch(product, lot, purchase_date, amount_bought_g) -> None:
 @click.option("--ecoli/--no-ecoli", "ecoli_detected", default=None, help="Detected or not.")
 @click.option("--yeast-mould", "yeast_mould_cfu_g", type=float, default=None, help="cfu/g")
 @reports_errors
-def log_lab_report(product, lot, test_date, mitragynine, mitragynine_pct, **fields) -> None:
+def log_lab_report(
+    product: str,
+    lot: str,
+    test_date: str | None,
+    mitragynine: float | None,
+    mitragynine_pct: float | None,
+    **fields: Any,
+) -> None:
     """Add a lab report (certificate of analysis) to a batch.
 
     \b
@@ -534,7 +572,7 @@ def log_lab_report(product, lot, test_date, mitragynine, mitragynine_pct, **fiel
 @click.argument("grams", type=float)
 @click.option("--product", default=None, help="Only for this product.")
 @reports_errors
-def log_unit(name, grams, product) -> None:
+def log_unit(name: str, grams: float, product: str | None) -> None:
     """Define your own unit: NAME GRAMS, e.g. one capsule is 0.5 g.
 
     \b

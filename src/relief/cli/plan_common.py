@@ -4,13 +4,21 @@ reading a day, wrapping text."""
 from __future__ import annotations
 
 import textwrap
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar, overload
 
 import click
+from django.db.models import Model
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+M = TypeVar("M", bound=Model)
 
 MIN_PREFIX = 4
 
 
-def find_own(user, model, text: str, noun: str):
+def find_own(user: User, model: type[M], text: str, noun: str) -> M:
     """The person's own plan or trial with this id or unique start of an id; anything else is 'no such'."""
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
@@ -26,7 +34,11 @@ def find_own(user, model, text: str, noun: str):
     return owned(model, user).get(pk=matches[0])
 
 
-def day_option(user, text: str | None, field: str):
+@overload
+def day_option(user: User, text: str, field: str) -> date: ...
+@overload
+def day_option(user: User, text: str | None, field: str) -> date | None: ...
+def day_option(user: User, text: str | None, field: str) -> date | None:
     """A calendar day from the command line; a bad one is an error on the model field it fills."""
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError

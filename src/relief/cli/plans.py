@@ -7,9 +7,12 @@ anyone else's id is "no such plan". Every command prints JSON unless --text asks
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from relief.plans.models import Plan
 
 from relief.cli.common import current_user, echo_json, reports_errors
 from relief.cli.plan_common import day_option, find_own, wrap
@@ -88,7 +91,9 @@ def plan() -> None:
 @click.option("--goal", default="", help="What you hope it changes, in your own words.")
 @click.option("--product", default=None, help="Name of the product you will use (for its lab report).")
 @reports_errors
-def plan_start(treatment, kind, starts_on, reassess_on, goal, product) -> None:
+def plan_start(
+    treatment: str, kind: str, starts_on: str, reassess_on: str, goal: str, product: str | None
+) -> None:
     """Start a plan; its seven steps are checked once right away. Prints the plan as JSON.
 
     \b
@@ -144,7 +149,7 @@ def plan_list() -> None:
 @plan.command("show")
 @click.argument("plan_id", metavar="PLAN")
 @click.option("--json/--text", "as_json", default=True, help="Print JSON (the default) or words.")
-def plan_show(plan_id, as_json) -> None:
+def plan_show(plan_id: str, as_json: bool) -> None:
     """Show a plan: its steps (checked again now), your limits, the baseline, the interaction screen and
     the lab-report check.
 
@@ -173,7 +178,7 @@ def plan_show(plan_id, as_json) -> None:
 @click.option("--state", type=click.Choice(STEP_STATES), required=True)
 @click.option("--note", default=None, help="Your own note on the step (omit to keep the one there).")
 @reports_errors
-def plan_step(plan_id, key, state, note) -> None:
+def plan_step(plan_id: str, key: str, state: str, note: str | None) -> None:
     """Mark a step of a plan done, skipped or not yet.
 
     \b
@@ -203,7 +208,7 @@ def plan_step(plan_id, key, state, note) -> None:
     help="Unit of the daily amount.",
 )
 @reports_errors
-def plan_limits(plan_id, **limits) -> None:
+def plan_limits(plan_id: str, **limits: Any) -> None:
     """Set your own limits (agreed with your clinician; the journal never proposes an amount).
     Limits you leave out stay as they are.
 
@@ -223,7 +228,7 @@ def plan_limits(plan_id, **limits) -> None:
     echo_json(services.plan_detail(saved)["limits"])
 
 
-def _print_review(plan, review: dict[str, Any]) -> None:
+def _print_review(plan: Plan, review: dict[str, Any]) -> None:
     counts = review["counts"]
     click.echo(f"Benefit-risk review of the {plan} ({counts['start']} to {counts['end']})")
     click.echo(wrap(counts["wording"], ""))
@@ -251,7 +256,7 @@ def _print_review(plan, review: dict[str, Any]) -> None:
 @plan.command("review")
 @click.argument("plan_id", metavar="PLAN")
 @click.option("--json/--text", "as_json", default=True, help="Print JSON (the default) or words.")
-def plan_review(plan_id, as_json) -> None:
+def plan_review(plan_id: str, as_json: bool) -> None:
     """The benefit-risk review for the reassessment: the diary before and during the plan, and the
     analysis of the treatment. Association, not proof of cause.
 
@@ -287,7 +292,7 @@ def plan_review(plan_id, as_json) -> None:
     "--next-reassessment", default=None, help="The next reassessment (needed to continue or change)."
 )
 @reports_errors
-def plan_decide(plan_id, choice, reasons, next_reassessment) -> None:
+def plan_decide(plan_id: str, choice: str, reasons: str, next_reassessment: str | None) -> None:
     """Record your decision at a reassessment, with the review it was based on.
 
     \b

@@ -8,9 +8,14 @@ sealed. Every command prints JSON unless --text asks for words.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from relief.plans.models import Trial
 
 from relief.cli.common import current_user, echo_json, reports_errors
 from relief.cli.plan_common import find_own, wrap
@@ -46,7 +51,7 @@ def _print_trial(data: dict[str, Any]) -> None:
         click.echo(f"Attacks since the start without a place: {', '.join(data['attacks_waiting'])}")
 
 
-def _running_view(user, trial) -> None:
+def _running_view(user: User, trial: Trial) -> None:
     """What the trial page does on every visit: reveal the periods that have begun."""
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
@@ -85,7 +90,7 @@ def trial_list() -> None:
 @trial.command("show")
 @click.argument("trial_id", metavar="TRIAL")
 @click.option("--json/--text", "as_json", default=True, help="Print JSON (the default) or words.")
-def trial_show(trial_id, as_json) -> None:
+def trial_show(trial_id: str, as_json: bool) -> None:
     """Show a trial: its protocol, options, amendments and sequence. A sealed place shows no option.
 
     \b
@@ -111,7 +116,7 @@ def _percent(value: Any) -> str:
     return "-" if value is None or value != value else f"{value:.0%}"
 
 
-def _print_result(found, result: dict[str, Any]) -> None:
+def _print_result(found: Trial, result: dict[str, Any]) -> None:
     click.echo(
         f"{found.title}: {result['design']} analysis "
         f"(margin {result['margin']:g}, verdicts need {_percent(result['threshold'])})"
@@ -144,7 +149,7 @@ def _print_result(found, result: dict[str, Any]) -> None:
 @trial.command("result")
 @click.argument("trial_id", metavar="TRIAL")
 @click.option("--json/--text", "as_json", default=True, help="Print JSON (the default) or words.")
-def trial_result(trial_id, as_json) -> None:
+def trial_result(trial_id: str, as_json: bool) -> None:
     """The result so far: the Bayesian and frequentist analysis, deviations and the CENT 2015 items.
 
     \b
@@ -168,7 +173,7 @@ def trial_result(trial_id, as_json) -> None:
 @click.argument("trial_id", metavar="TRIAL")
 @click.option("--start", default="now", show_default=True, help="When the attack began: now, '30m ago'.")
 @reports_errors
-def trial_attack(trial_id, start) -> None:
+def trial_attack(trial_id: str, start: str) -> None:
     """Log an attack in the diary and reveal which option of the trial treats it.
 
     \b
@@ -219,16 +224,16 @@ def trial_attack(trial_id, start) -> None:
 )
 @reports_errors
 def trial_outcome(
-    trial_id,
-    position,
-    taken,
-    pain_at_dose,
-    pain_2h,
-    pain_24h,
-    mbs_gone_2h,
-    rescue,
-    rescue_after_min,
-    returned_24h,
+    trial_id: str,
+    position: int,
+    taken: str | None,
+    pain_at_dose: int | None,
+    pain_2h: int | None,
+    pain_24h: int | None,
+    mbs_gone_2h: str | None,
+    rescue: str | None,
+    rescue_after_min: int | None,
+    returned_24h: str | None,
 ) -> None:
     """Record what you took for a revealed attack of the trial and how it worked.
 
@@ -284,7 +289,7 @@ def trial_outcome(
 @click.argument("trial_id", metavar="TRIAL")
 @click.option("--early", is_flag=True, help="Stop before every planned place is used (kept in the report).")
 @reports_errors
-def trial_finish(trial_id, early) -> None:
+def trial_finish(trial_id: str, early: bool) -> None:
     """End a running trial: finished, or stopped early. Prints the trial as JSON.
 
     \b
