@@ -33,17 +33,12 @@ COMMAND_MODULES = [
 
 
 class ReliefGroup(click.Group):
-    """A group whose commands are loaded from modules, so a missing optional module never breaks the CLI."""
+    """A group whose commands come from the modules in COMMAND_MODULES (the CLI's plug-in point)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in COMMAND_MODULES:
-            try:
-                module = importlib.import_module(f"relief.cli.{name}")
-            except ModuleNotFoundError as exc:
-                if exc.name == f"relief.cli.{name}":
-                    continue  # that command family is not part of this install yet
-                raise
+            module = importlib.import_module(f"relief.cli.{name}")
             for command in getattr(module, "COMMANDS", []):
                 self.add_command(command)
 
