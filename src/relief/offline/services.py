@@ -59,8 +59,6 @@ class WriteResult:
     alerts: list[Any] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        from relief.api.common import alert_dict
-
         return {
             "client_id": self.client_id,
             "status": self.status,
@@ -69,7 +67,7 @@ class WriteResult:
             "next": self.next_url,
             "detail": self.detail,
             "errors": self.errors,
-            "alerts": [alert_dict(a) for a in self.alerts],
+            "alerts": [a.as_dict() for a in self.alerts],
         }
 
 

@@ -9,7 +9,6 @@ until they end (a reminder is sent on the first look after them, while it is sti
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from huey import crontab
 from relief.accounts.services import time_zone_of
 from relief.core.tasks import checkin_due, due_outcome_prompts, huey
 from relief.core.timeutil import zone
+from relief.plans.services import due_reassessments
 from relief.push.models import PushSubscription, SentPush
 from relief.push.services import Message, first_time, preferences_of, push_enabled, quiet_now, send
 
@@ -97,14 +97,7 @@ def _open_attacks(user: User, now: datetime, hours: int) -> list[Any]:
 
 
 def _due_plans(user: User, now: datetime) -> list[Any]:
-    try:
-        services = importlib.import_module("relief.plans.services")
-    except ModuleNotFoundError:
-        return []
-    due = getattr(services, "due_reassessments", None)
-    if due is None:
-        return []
-    return list(due(user, now.astimezone(zone(time_zone_of(user))).date()))
+    return due_reassessments(user, now.astimezone(zone(time_zone_of(user))).date())
 
 
 def _steps_today(user: User, now: datetime) -> list[tuple[str, Any]]:
