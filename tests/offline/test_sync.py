@@ -198,17 +198,21 @@ def test_a_tap_time_without_offset_or_in_the_far_future_is_refused():
 def test_a_dangerous_alert_raised_by_a_synced_entry_is_pushed_and_kept_for_the_next_page(monkeypatch):
     from relief.offline import services
     from relief.push import tasks
+    from relief.safety.alerts import Alert
 
     sam = make_user("sam")
     pushed: list[tuple[int, list[str]]] = []
     monkeypatch.setattr(tasks, "queue_safety_push", lambda user_id, titles: pushed.append((user_id, titles)))
-    danger = {
-        "key": "interaction:kratom:tramadol",
-        "rule": "interaction",
-        "level": "danger",
-        "title": "Serious combination",
-        "message": "…",
-    }
+    danger = Alert(
+        key="interaction:kratom:tramadol",
+        rule="interaction",
+        level="dangerous",
+        title="Serious combination",
+        message="…",
+        actions=(),
+        evidence=(),
+        sources=(),
+    )
     real = services.HANDLERS["pain"]
 
     def pain_with_an_alert(user, tapped, data):
@@ -222,7 +226,7 @@ def test_a_dangerous_alert_raised_by_a_synced_entry_is_pushed_and_kept_for_the_n
 
     (result,) = sync(client, write("pain", {"attack": str(attack.pk), "nrs": 8})).json()["results"]
 
-    assert result["alerts"][0]["level"] == "danger"
+    assert result["alerts"][0]["level"] == "dangerous"
     assert pushed == [(sam.pk, ["Serious combination"])]
     assert "Serious combination" in client.get(reverse("today")).content.decode()
 
