@@ -11,15 +11,28 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from relief.accounts.services import time_zone_of, today_for
-from relief.analysis.review import review_treatment
+from relief.core.lazy import lazy_module
 from relief.core.timeutil import day_bounds, local_day
 from relief.diary.models import Attack, SideEffect
-from relief.insights.frames import build_diary
 from relief.plans.models import Decision, Plan
 from relief.plans.services.plans import diary_days
 from relief.treatments.models import Dose
 
 log = logging.getLogger("relief.plans")
+
+# Imported on first use: the web app imports this module and must not load pandas and SciPy.
+_frames = lazy_module("relief.insights.frames")
+_review = lazy_module("relief.analysis.review")
+
+
+def build_diary(user: User) -> Any:
+    """The person's diary as the analysis library's tables."""
+    return _frames.build_diary(user)
+
+
+def review_treatment(diary: Any, treatment: str, start: date, end: date) -> Any:
+    """``relief.analysis.review.review_treatment``: benefit next to cost for one treatment."""
+    return _review.review_treatment(diary, treatment, start, end)
 
 
 def due_reassessments(user: User, on: date | None = None) -> list[Plan]:

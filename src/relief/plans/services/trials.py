@@ -13,18 +13,17 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from relief.accounts.services import time_zone_of, today_for
-from relief.analysis import trials as trial_analysis
 from relief.analysis.cent import TrialProtocol, cent_report
 from relief.analysis.exceptions import InsufficientDataWarning
+from relief.core.lazy import lazy_module
 from relief.core.timeutil import day_bounds, local_day
 from relief.diary.models import Attack, DayRecord
 from relief.diary.services import log_attack
@@ -32,6 +31,14 @@ from relief.plans.models import Allocation, Amendment, Plan, Trial, TrialOption
 from relief.plans.services.plans import standing_medications
 from relief.treatments.models import Dose, DoseOutcome
 from relief.treatments.services import log_dose
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from relief.analysis import trials as trial_analysis
+else:  # imported on first use: the web app imports this module and must not load NumPy and SciPy
+    np = lazy_module("numpy")
+    trial_analysis = lazy_module("relief.analysis.trials")
 
 REVEAL_GRACE = timedelta(hours=6)
 """An attack that began up to this long before the trial started may still take the first place."""
