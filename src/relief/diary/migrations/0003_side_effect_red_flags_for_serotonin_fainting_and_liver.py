@@ -4,15 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diary', '0002_link_side_effects_to_doses'),
+        ("diary", "0002_link_side_effects_to_doses"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sideeffect',
-            name='symptom',
-            field=models.CharField(choices=[('nausea', 'Nausea'), ('vomiting', 'Vomiting'), ('constipation', 'Constipation'), ('dry_mouth', 'Dry mouth'), ('dizziness', 'Dizziness'), ('drowsiness', 'Drowsiness'), ('headache', 'Headache'), ('itching', 'Itching'), ('sweating', 'Sweating'), ('jitteriness', 'Jitteriness'), ('insomnia', 'Trouble sleeping'), ('loss_of_appetite', 'Loss of appetite'), ('hangover', 'Hangover feeling'), ('anxiety', 'Anxiety or agitation'), ('irritability', 'Irritability'), ('low_mood', 'Low mood'), ('muscle_aches', 'Muscle aches'), ('restlessness', 'Restlessness'), ('craving', 'Craving'), ('tingling', 'Tingling'), ('fatigue', 'Fatigue'), ('yellow_skin_eyes', 'Yellow skin or eyes'), ('dark_urine', 'Dark urine'), ('chest_pain', 'Chest pain'), ('confusion', 'Confusion'), ('seizure', 'Seizure'), ('severe_nausea', 'Severe nausea'), ('slow_breathing', 'Slow or difficult breathing'), ('unresponsive', 'Very hard to wake or unresponsive'), ('serotonin_signs', 'Agitation with shivering, twitching, sweating or fever'), ('fainting', 'Fainting'), ('palpitations', 'Racing or irregular heartbeat'), ('pale_stools', 'Pale or clay-coloured stools'), ('other', 'Other')], max_length=20),
+            model_name="sideeffect",
+            name="symptom",
+            field=models.CharField(
+                choices=[
+                    ("nausea", "Nausea"),
+                    ("vomiting", "Vomiting"),
+                    ("constipation", "Constipation"),
+                    ("dry_mouth", "Dry mouth"),
+                    ("dizziness", "Dizziness"),
+                    ("drowsiness", "Drowsiness"),
+                    ("headache", "Headache"),
+                    ("itching", "Itching"),
+                    ("sweating", "Sweating"),
+                    ("jitteriness", "Jitteriness"),
+                    ("insomnia", "Trouble sleeping"),
+                    ("loss_of_appetite", "Loss of appetite"),
+                    ("hangover", "Hangover feeling"),
+                    ("anxiety", "Anxiety or agitation"),
+                    ("irritability", "Irritability"),
+                    ("low_mood", "Low mood"),
+                    ("muscle_aches", "Muscle aches"),
+                    ("restlessness", "Restlessness"),
+                    ("craving", "Craving"),
+                    ("tingling", "Tingling"),
+                    ("fatigue", "Fatigue"),
+                    ("yellow_skin_eyes", "Yellow skin or eyes"),
+                    ("dark_urine", "Dark urine"),
+                    ("chest_pain", "Chest pain"),
+                    ("confusion", "Confusion"),
+                    ("seizure", "Seizure"),
+                    ("severe_nausea", "Severe nausea"),
+                    ("slow_breathing", "Slow or difficult breathing"),
+                    ("unresponsive", "Very hard to wake or unresponsive"),
+                    ("serotonin_signs", "Agitation with shivering, twitching, sweating or fever"),
+                    ("fainting", "Fainting"),
+                    ("palpitations", "Racing or irregular heartbeat"),
+                    ("pale_stools", "Pale or clay-coloured stools"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

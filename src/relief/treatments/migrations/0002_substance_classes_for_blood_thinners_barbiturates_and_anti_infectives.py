@@ -4,15 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatments', '0001_create_journal_tables'),
+        ("treatments", "0001_create_journal_tables"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='substance',
-            name='substance_class',
-            field=models.CharField(choices=[('kratom', 'Kratom (Mitragyna speciosa)'), ('triptan', 'Triptan'), ('ergot', 'Ergot derivative'), ('gepant', 'Gepant (CGRP receptor antagonist)'), ('ditan', 'Ditan (5-HT1F agonist)'), ('non_opioid_analgesic', 'Non-opioid analgesic (paracetamol, metamizole)'), ('nsaid', 'NSAID'), ('combination_analgesic', 'Combination analgesic'), ('opioid', 'Opioid'), ('antiemetic', 'Antiemetic'), ('benzodiazepine', 'Benzodiazepine'), ('z_drug', 'Z-drug (zolpidem, zopiclone)'), ('gabapentinoid', 'Gabapentinoid'), ('ssri', 'SSRI'), ('snri', 'SNRI'), ('tca', 'Tricyclic antidepressant'), ('maoi', 'MAO inhibitor'), ('antipsychotic', 'Antipsychotic'), ('stimulant', 'Stimulant'), ('antihistamine', 'Sedating antihistamine'), ('antitussive', 'Cough suppressant (dextromethorphan)'), ('beta_blocker', 'Beta blocker'), ('anticonvulsant', 'Anticonvulsant preventive (topiramate, valproate)'), ('cgrp_antibody', 'CGRP monoclonal antibody'), ('calcium_channel_blocker', 'Calcium channel blocker (flunarizine, verapamil)'), ('muscle_relaxant', 'Muscle relaxant'), ('barbiturate', 'Barbiturate (butalbital)'), ('anticoagulant', 'Anticoagulant (blood thinner)'), ('antiplatelet', 'Antiplatelet medicine'), ('mood_stabiliser', 'Mood stabiliser (lithium)'), ('anti_infective', 'Antibiotic, antifungal or antiviral'), ('alcohol', 'Alcohol'), ('caffeine', 'Caffeine'), ('food', 'Food or drink with drug interactions (grapefruit)'), ('supplement', 'Supplement'), ('herbal', 'Herbal or complementary remedy'), ('non_drug', 'Non-drug relief measure'), ('other', 'Other')], default='other', max_length=30),
+            model_name="substance",
+            name="substance_class",
+            field=models.CharField(
+                choices=[
+                    ("kratom", "Kratom (Mitragyna speciosa)"),
+                    ("triptan", "Triptan"),
+                    ("ergot", "Ergot derivative"),
+                    ("gepant", "Gepant (CGRP receptor antagonist)"),
+                    ("ditan", "Ditan (5-HT1F agonist)"),
+                    ("non_opioid_analgesic", "Non-opioid analgesic (paracetamol, metamizole)"),
+                    ("nsaid", "NSAID"),
+                    ("combination_analgesic", "Combination analgesic"),
+                    ("opioid", "Opioid"),
+                    ("antiemetic", "Antiemetic"),
+                    ("benzodiazepine", "Benzodiazepine"),
+                    ("z_drug", "Z-drug (zolpidem, zopiclone)"),
+                    ("gabapentinoid", "Gabapentinoid"),
+                    ("ssri", "SSRI"),
+                    ("snri", "SNRI"),
+                    ("tca", "Tricyclic antidepressant"),
+                    ("maoi", "MAO inhibitor"),
+                    ("antipsychotic", "Antipsychotic"),
+                    ("stimulant", "Stimulant"),
+                    ("antihistamine", "Sedating antihistamine"),
+                    ("antitussive", "Cough suppressant (dextromethorphan)"),
+                    ("beta_blocker", "Beta blocker"),
+                    ("anticonvulsant", "Anticonvulsant preventive (topiramate, valproate)"),
+                    ("cgrp_antibody", "CGRP monoclonal antibody"),
+                    ("calcium_channel_blocker", "Calcium channel blocker (flunarizine, verapamil)"),
+                    ("muscle_relaxant", "Muscle relaxant"),
+                    ("barbiturate", "Barbiturate (butalbital)"),
+                    ("anticoagulant", "Anticoagulant (blood thinner)"),
+                    ("antiplatelet", "Antiplatelet medicine"),
+                    ("mood_stabiliser", "Mood stabiliser (lithium)"),
+                    ("anti_infective", "Antibiotic, antifungal or antiviral"),
+                    ("alcohol", "Alcohol"),
+                    ("caffeine", "Caffeine"),
+                    ("food", "Food or drink with drug interactions (grapefruit)"),
+                    ("supplement", "Supplement"),
+                    ("herbal", "Herbal or complementary remedy"),
+                    ("non_drug", "Non-drug relief measure"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=30,
+            ),
         ),
     ]
