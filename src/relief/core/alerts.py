@@ -79,6 +79,8 @@ def mark_seen(request: HttpRequest, found: list[dict[str, Any]]) -> list[dict[st
     session = getattr(request, "session", None)
     if session is None:
         return found
+    if not found:
+        return found  # nothing shown: leave the session untouched (no session for an anonymous visitor)
     known = list(session.get(SEEN_KEY, []))
     out = []
     for alert in found:
@@ -86,7 +88,8 @@ def mark_seen(request: HttpRequest, found: list[dict[str, Any]]) -> list[dict[st
         out.append({**alert, "seen": not alert.get("dangerous") and family in known})
         if not alert.get("dangerous") and family not in known:
             known.append(family)
-    session[SEEN_KEY] = known[-SEEN_LIMIT:]
+    if known[-SEEN_LIMIT:] != session.get(SEEN_KEY, []):
+        session[SEEN_KEY] = known[-SEEN_LIMIT:]
     return out
 
 
