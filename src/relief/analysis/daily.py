@@ -55,7 +55,11 @@ def attack_days(diary: Diary) -> AttackDays:
     end = ((pd.to_datetime(attacks["end_date"]).dt.normalize() - first).dt.days).to_numpy(
         dtype=np.float64, na_value=np.nan
     )
-    end = np.where(np.isnan(end), n - 1, end)
+    # An attack without an end is still going on only when it is the latest one; an older
+    # open attack ended at some unknown time before the next one, so only its first day is known.
+    latest = int(np.nanargmax(start)) if not np.all(np.isnan(start)) else -1
+    open_end = np.where(np.arange(len(start)) == latest, n - 1, start)
+    end = np.where(np.isnan(end), open_end, end)
     first_day = np.full(len(attacks), -1, dtype=np.int64)
     last_day = np.full(len(attacks), -1, dtype=np.int64)
     for k, (s, e) in enumerate(zip(start, end, strict=True)):

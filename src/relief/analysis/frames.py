@@ -30,7 +30,11 @@ and are never read as "absent" or zero.
     start, end        datetime64[ns, UTC]; end NaT while ongoing
     start_date        datetime64[ns], local calendar day of the start
     end_date          datetime64[ns], local day of the end (NaT if open)
-    duration_h        float hours (NaN if open)
+    duration_h        float hours (NaN if open).  A duration of 0 (end equal
+                      to start) is what a date-only entry looks like (an
+                      imported history: noon, no end); the analysis reads it
+                      as "duration not known", never as a 0-hour attack
+                      (see :func:`known_durations`).
     peak_nrs          float 0-10, highest pain sample
     peak_4pt          float 0-3 (0 none, 1 mild, 2 moderate, 3 severe)
     side              str: "left" | "right" | "both" | "alternating" | NA
@@ -81,6 +85,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 DAY_COLUMNS: tuple[str, ...] = (
@@ -192,6 +198,21 @@ def nrs_to_4pt(nrs: float) -> float:
     if nrs < 7:
         return 2.0
     return 3.0
+
+
+def known_durations(attacks: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Per attack: its duration in hours, NaN when not known.
+
+    Unknown means still open (no end) or an end equal to the start, which is
+    how an entry with only a date is stored.  An estimator that needs a time
+    (pain freedom at 2 h, ICHD-3 duration criteria) must leave such attacks
+    out and say how many it left out; it must never read them as short.
+    """
+    if "duration_h" not in attacks.columns or len(attacks) == 0:
+        return np.full(len(attacks), np.nan)
+    values = pd.to_numeric(attacks["duration_h"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        return np.where(values > 0, values, np.nan)
 
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:

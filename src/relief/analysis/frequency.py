@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ import pandas as pd
 from .classify import (
     AURA_SYMPTOMS,
     MIGRAINE_SPECIFIC,
+    Tri,
     _intensity,
     _quality,
     _side,
@@ -32,7 +33,7 @@ from .classify import (
 )
 from .daily import attack_days, day_positions
 from .exceptions import NotFittedError
-from .frames import Diary
+from .frames import Diary, known_durations
 from .questionnaires import GRADERS, SCORERS
 from .stats import slope_with_ci
 
@@ -51,15 +52,38 @@ class MigraineDayDefinition:
     name: str = "van der Arend 2023 e-diary definition"
 
 
-def migraine_attacks(attacks: pd.DataFrame, definition: MigraineDayDefinition) -> npt.NDArray[np.bool_]:
-    """Per attack: does it make its days migraine days under parts (1) or (2)?"""
+@overload
+def migraine_attacks(
+    attacks: pd.DataFrame, definition: MigraineDayDefinition, with_unknown: Literal[False] = ...
+) -> npt.NDArray[np.bool_]: ...
+
+
+@overload
+def migraine_attacks(
+    attacks: pd.DataFrame, definition: MigraineDayDefinition, with_unknown: Literal[True]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]: ...
+
+
+def migraine_attacks(
+    attacks: pd.DataFrame, definition: MigraineDayDefinition, with_unknown: bool = False
+) -> npt.NDArray[np.bool_] | tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per attack: does it make its days migraine days under parts (1) or (2)?
+
+    With ``with_unknown`` also returns, per attack, whether the answer is
+    known: an attack whose features or duration are unknown is not counted
+    as a migraine attack, but it is not known *not* to be one either.
+    """
     out = np.zeros(len(attacks), dtype=bool)
+    known = np.ones(len(attacks), dtype=bool)
+    durations = known_durations(attacks)
     for k, a in enumerate(attacks.to_dict("records")):
-        duration = a.get("duration_h")
-        if duration is None or pd.isna(duration):
-            long_enough = pd.isna(a.get("end"))  # still going on: it has lasted a while
+        long_enough: Tri
+        if not np.isnan(durations[k]):
+            long_enough = float(durations[k]) >= definition.min_duration_h
+        elif pd.isna(a.get("end")):
+            long_enough = True  # still going on: it has lasted a while
         else:
-            long_enough = float(duration) >= definition.min_duration_h
+            long_enough = None  # only a date: the duration is not known
         intensity = _intensity(a)
         features = [
             _side(a.get("side"))[0],
@@ -73,7 +97,7 @@ def migraine_attacks(attacks: pd.DataFrame, definition: MigraineDayDefinition) -
                 all_of([_tri(a.get("photophobia")), _tri(a.get("phonophobia"))]),
             ]
         )
-        part1 = long_enough and at_least(features, definition.pain_features) is True and symptoms is True
+        part1 = all_of([long_enough, at_least(features, definition.pain_features), symptoms])
         aura_min = a.get("aura_duration_min")
         has_aura = any(_tri(a.get(s)) is True for s in AURA_SYMPTOMS)
         part2 = (
@@ -83,8 +107,9 @@ def migraine_attacks(attacks: pd.DataFrame, definition: MigraineDayDefinition) -
             and not pd.isna(aura_min)
             and definition.aura_min_minutes <= float(aura_min) <= definition.aura_max_minutes
         )
-        out[k] = bool(part1 or part2)
-    return out
+        out[k] = bool(part1 is True or part2)
+        known[k] = bool(out[k] or part1 is False)
+    return (out, known) if with_unknown else out
 
 
 def daily_table(diary: Diary, definition: MigraineDayDefinition | None = None) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .exceptions import NotFittedError
-from .frames import Diary, nrs_to_4pt
+from .frames import Diary, known_durations, nrs_to_4pt
 from .results import DoseResponseResult, Rate, SideEffectResult, TreatmentResult
 from .stats import Z95, fit_logistic, lr_pvalue, newcombe_difference, wilson_interval
 
@@ -148,14 +148,19 @@ def treated_attack_table(
 
 
 def untreated_attack_table(diary: Diary) -> pd.DataFrame:
-    """Untreated attacks; 2 h pain freedom = the attack ended within 2 h of its start."""
+    """Untreated attacks; 2 h pain freedom = the attack ended within 2 h of its start.
+
+    An attack without a known duration (still open, or only a date) has both
+    endpoints unknown (NaN): it is left out of the rates, never counted as relieved.
+    """
     attacks = diary.attacks
     treated = set(diary.doses["attack_id"].dropna().astype(str)) if len(diary.doses) else set()
     untreated = attacks[~attacks["id"].astype(str).isin(treated)].sort_values("start")
     starts = attacks.sort_values("start")["start"]
+    durations = known_durations(untreated)
     rows = []
-    for _, a in untreated.iterrows():
-        duration = _f(a.get("duration_h"))
+    for k, (_, a) in enumerate(untreated.iterrows()):
+        duration = float(durations[k])
         free = math.nan if math.isnan(duration) else float(duration <= 2.0)
         if math.isnan(free) or free == 0.0:
             sustained = free
@@ -247,6 +252,18 @@ class TreatmentAnalysis:
             "Untreated attacks have no pain scores at 2 h: their 2 h pain freedom is read as "
             "'the attack ended within 2 h'; relief, symptom freedom and rescue are not available for them."
         )
+        unknown = int(untreated["pain_free_2h"].isna().sum()) if len(untreated) else 0
+        if unknown:
+            self.notes_.append(
+                f"{unknown} of {len(untreated)} untreated attacks were left out of the 2 h comparison: "
+                "they have only a date or no end time, so whether the pain was gone at 2 h is not known."
+            )
+        missing = {e: int(table[e].isna().sum()) for e in ("pain_free_2h",)} if len(table) else {}
+        if missing.get("pain_free_2h"):
+            self.notes_.append(
+                f"{missing['pain_free_2h']} of {len(table)} treated attacks have no pain score at 2 h and are "
+                "left out of the 2 h pain-freedom rates (unknown, not counted as success or failure)."
+            )
         return self
 
     def _comparisons(self, table: pd.DataFrame, untreated: pd.DataFrame) -> list[dict[str, Any]]:
