@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from relief.analysis.classify import DiaryClassification, attack_criteria
 
@@ -144,3 +145,118 @@ def test_every_finding_is_worded_as_a_diary_finding_not_a_diagnosis() -> None:
     for f in doc["findings"]:
         assert "in the diary data" in f["wording"]
         assert "diagnosed" not in f["wording"].lower()
+
+
+def _with_aura(day: int, **fields):  # type: ignore[no-untyped-def]
+    aura = dict(
+        aura_visual=True,
+        aura_duration_min=20.0,
+        aura_spreads_gradually=True,
+        aura_positive=True,
+        aura_unilateral=True,
+    )
+    aura.update(fields)
+    return _migraine(day, **aura)
+
+
+def test_attacks_with_aura_count_for_1_2_and_never_for_1_1() -> None:
+    c = DiaryClassification().fit(make_diary(make_days(80), [_with_aura(d) for d in range(0, 70, 10)]))
+    assert _finding(c, "1.2").status == "met"
+    assert _finding(c, "1.1").status == "not_met"
+    assert "7 attacks with aura count for 1.2" in _finding(c, "1.1").evidence
+    assert (c.attacks_ is not None) and set(c.attacks_["label"]) == {
+        "1.2 migraine with aura (attack features)"
+    }
+
+
+def test_an_attack_whose_aura_is_not_recorded_leaves_1_1_not_evaluable() -> None:
+    unknown_aura = {
+        s: pd.NA
+        for s in (
+            "aura_visual",
+            "aura_sensory",
+            "aura_speech",
+            "aura_motor",
+            "aura_brainstem",
+            "aura_retinal",
+        )
+    }
+    attacks = [_migraine(d, **unknown_aura) for d in range(0, 60, 10)]
+    c = DiaryClassification().fit(make_diary(make_days(70), attacks))
+    f = _finding(c, "1.1")
+    assert f.status == "not_evaluable"
+    assert "whether there was an aura is not recorded" in f.evidence
+
+
+def test_probable_migraine_is_not_met_while_1_1_is_only_not_evaluable() -> None:
+    attacks = [_migraine(d) for d in range(0, 30, 10)]
+    attacks += [
+        _migraine(d, nausea=pd.NA, vomiting=pd.NA, photophobia=pd.NA, phonophobia=pd.NA) for d in (35, 45)
+    ]
+    c = DiaryClassification().fit(make_diary(make_days(60), attacks))
+    assert _finding(c, "1.1").status == "not_evaluable"
+    assert _finding(c, "1.5").status == "not_evaluable"
+
+
+def test_probable_migraine_is_not_met_when_1_1_is_met() -> None:
+    attacks = [_migraine(d) for d in range(0, 50, 10)]
+    attacks += [make_attack(d, hours=2.0) for d in range(52, 110, 6)]  # untreated, too short: miss B only
+    c = DiaryClassification().fit(make_diary(make_days(120), attacks))
+    assert _finding(c, "1.1").status == "met"
+    assert _finding(c, "1.5").status == "not_met"
+    assert "fewer than 5" not in _finding(c, "1.5").evidence
+
+
+def test_chronic_migraine_is_not_evaluable_when_every_attack_s_features_are_unknown() -> None:
+    unknown = {
+        "side": pd.NA,
+        "quality": pd.NA,
+        "peak_nrs": float("nan"),
+        "peak_4pt": float("nan"),
+        "worse_with_activity": pd.NA,
+        "nausea": pd.NA,
+        "vomiting": pd.NA,
+        "photophobia": pd.NA,
+        "phonophobia": pd.NA,
+    }
+    attacks = [make_attack(w * 30 + k, hours=8.0, **unknown) for w in range(3) for k in range(16)]
+    c = DiaryClassification().fit(make_diary(make_days(90), attacks))
+    f = _finding(c, "1.3")
+    assert f.status == "not_evaluable"
+    assert "cannot be checked" in f.wording
+
+
+@pytest.mark.parametrize(
+    "attacks",
+    [
+        [],
+        [_migraine(d) for d in range(0, 40, 10)],
+        [_migraine(d) for d in range(0, 60, 10)],
+        [_with_aura(d) for d in range(0, 60, 10)],
+        [
+            _migraine(d, nausea=pd.NA, vomiting=pd.NA, photophobia=pd.NA, phonophobia=pd.NA)
+            for d in range(0, 90, 2)
+        ],
+        [_tth(d) for d in range(0, 90, 3)],
+    ],
+)
+def test_the_wording_of_every_finding_always_says_what_its_status_says(attacks) -> None:  # type: ignore[no-untyped-def]
+    c = DiaryClassification().fit(make_diary(make_days(95), attacks))
+    expected = {"met": " are met ", "not_met": " are not met ", "not_evaluable": " cannot be checked yet "}
+    for f in c.findings_:
+        assert expected[f.status] in f.wording, (f.code, f.status, f.wording)
+        others = [v for k, v in expected.items() if k != f.status]
+        assert not any(o in f.wording for o in others), (f.code, f.status, f.wording)
+
+
+def test_no_function_in_the_classifier_is_longer_than_80_lines() -> None:
+    import ast
+    import inspect
+
+    from relief.analysis import classify
+
+    tree = ast.parse(inspect.getsource(classify))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            assert node.end_lineno is not None
+            assert node.end_lineno - node.lineno + 1 <= 80, node.name
