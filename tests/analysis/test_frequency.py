@@ -153,3 +153,41 @@ def test_questionnaire_history_is_graded() -> None:
     assert {h["instrument"] for h in history} >= {"midas", "hit6"}
     assert all(h["grade"] for h in history)
     assert np.all(np.diff([pd.Timestamp(h["date"]).value for h in history]) >= 0)
+
+
+def test_a_flat_series_has_no_evidence_of_a_trend() -> None:
+    days = make_days(28 * 6)
+    attacks = [
+        _plain(p * 28 + k * 5, side="left", peak_nrs=6.0, peak_4pt=2.0, nausea=True)
+        for p in range(6)
+        for k in range(2)
+    ]
+    trend = FrequencyAnalysis().fit(make_diary(days, attacks)).trend_
+    assert trend["migraine_days_slope_per_28"] == 0.0
+    assert trend["p_value"] == 1.0
+    assert trend["verdict"] == "stable"
+
+
+def test_a_baseline_with_unknown_features_compares_headache_days_and_says_so() -> None:
+    unknown = dict(
+        side=pd.NA,
+        quality=pd.NA,
+        peak_nrs=np.nan,
+        peak_4pt=np.nan,
+        worse_with_activity=pd.NA,
+        nausea=pd.NA,
+        vomiting=pd.NA,
+        photophobia=pd.NA,
+        phonophobia=pd.NA,
+    )
+    attacks = [make_attack(d, **unknown) for d in range(0, 28, 2)]  # 14 headache days at baseline
+    attacks += [make_attack(d, **unknown) for d in range(28, 84, 8)]  # 7 in the next 56 days
+    fa = FrequencyAnalysis(baseline=(date(2025, 3, 3), date(2025, 3, 30))).fit(
+        make_diary(make_days(84), attacks)
+    )
+    base = fa.baseline_
+    assert base is not None
+    assert base["measure"] == "headache_days"
+    assert base["percent_change"] == pytest.approx(-75.0)
+    assert base["responder_50"] is True
+    assert any("uses headache days" in n for n in fa.notes_)

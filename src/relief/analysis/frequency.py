@@ -119,16 +119,20 @@ def daily_table(diary: Diary, definition: MigraineDayDefinition | None = None) -
     n = len(days)
     ad = attack_days(diary)
     migraine = np.zeros(n, dtype=bool)
-    flags = migraine_attacks(diary.attacks, definition)
+    flags, known = migraine_attacks(diary.attacks, definition, with_unknown=True)
+    unknown_onset = np.zeros(n, dtype=bool)
     for k, is_migraine in enumerate(flags):
         if is_migraine and ad.last_day[k] >= 0:
             migraine[max(ad.first_day[k], 0) : ad.last_day[k] + 1] = True
+        if not known[k] and ad.first_day[k] >= 0:
+            unknown_onset[ad.first_day[k]] = True
     table = pd.DataFrame(
         {
             "date": pd.to_datetime(days["date"]).to_numpy(),
             "recorded": days["recorded"].astype(bool).to_numpy() if "recorded" in days else True,
             "headache": ad.covered,
             "attack_onset": ad.onset.astype(bool),
+            "onset_features_unknown": unknown_onset,
         }
     )
     doses = diary.doses
@@ -157,6 +161,11 @@ def daily_table(diary: Diary, definition: MigraineDayDefinition | None = None) -
     for c, arr in classes.items():
         table[f"acute:{c}"] = arr
     return table
+
+
+def _per_28(counts: dict[str, Any], measure: str) -> float | None:
+    days = int(counts.get("days") or 0)
+    return round(int(counts[measure]) / days * 28, 2) if days else None
 
 
 def _summarise(block: pd.DataFrame) -> dict[str, Any]:
@@ -291,8 +300,10 @@ class FrequencyAnalysis:
             self.notes_.append(
                 "Baseline: IHS guidelines ask for at least 28 baseline days; this baseline is shorter."
             )
-        bm = out["baseline"]["migraine_days_per_28"]
-        cm = out["compare"]["migraine_days_per_28"]
+        measure = self._baseline_measure(base, comp)
+        out["measure"] = measure
+        bm = _per_28(out["baseline"], measure)
+        cm = _per_28(out["compare"], measure)
         if bm is None or cm is None:
             out.update(change_per_28=None, percent_change=None, responder_50=None, responder_30=None)
             self.notes_.append("Baseline comparison: not enough data yet in one of the periods.")
@@ -307,10 +318,28 @@ class FrequencyAnalysis:
         )
         periods = [p for p in self.periods_ if p["start"] > str(b1)]
         if bm > 0 and periods:
-            reductions = [1 - p["migraine_days_per_28"] / bm for p in periods]
+            reductions = [1 - (_per_28(p, measure) or 0.0) / bm for p in periods]
             out["periods_with_50_percent_fewer_migraine_days"] = sum(r >= 0.5 for r in reductions)
             out["periods_compared"] = len(periods)
         return out
+
+    def _baseline_measure(self, base: pd.DataFrame, comp: pd.DataFrame) -> str:
+        """Migraine days, unless the features of most attacks in a period are not recorded.
+
+        Then migraine days would be counted as 0 for want of data, so the
+        comparison uses headache days and the notes say so.
+        """
+        for name, block in (("baseline", base), ("comparison", comp)):
+            onsets = int(block["attack_onset"].sum())
+            unknown = int(block["onset_features_unknown"].sum())
+            if onsets and unknown * 2 > onsets:
+                self.notes_.append(
+                    f"Baseline comparison uses headache days, not migraine days: the features of {unknown} "
+                    f"of {onsets} attacks in the {name} period are not recorded, so whether they were "
+                    "migraine is not known."
+                )
+                return "headache_days"
+        return "migraine_days"
 
     def summary(self) -> pd.DataFrame:
         if self.daily_ is None:

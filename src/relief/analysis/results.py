@@ -104,6 +104,13 @@ class ToleranceSignal(_AsDict):
     verdict: str
     """"rising" | "falling" | "stable" | "not_enough_data"."""
     explanation: str
+    start_level: float = math.nan
+    """The fitted level at the start of the period (same unit as the signal)."""
+    change: float = math.nan
+    """Change over the whole period as a fraction of ``start_level`` (-0.45 = 45 % lower)."""
+    change_ci: tuple[float, float] = (math.nan, math.nan)
+    n: int = 0
+    """Values the trend was fitted on."""
 
 
 @dataclass(frozen=True)

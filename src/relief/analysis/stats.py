@@ -176,7 +176,10 @@ def newcombe_difference(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> t
 
 
 def slope_with_ci(x: FloatArray, y: FloatArray, z: float = Z95) -> tuple[float, float, float, float]:
-    """Ordinary least-squares slope of y on x with a t-based 95 % interval and p-value."""
+    """Ordinary least-squares slope of y on x with a t-based 95 % interval and p-value.
+
+    A flat series (every y equal) gives slope 0, interval (0, 0) and p = 1.
+    """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     ok = ~(np.isnan(x) | np.isnan(y))
@@ -190,8 +193,12 @@ def slope_with_ci(x: FloatArray, y: FloatArray, z: float = Z95) -> tuple[float, 
     resid = y - y.mean() - slope * xm
     s2 = float(resid @ resid) / (n - 2)
     se = math.sqrt(s2 / sxx)
-    if se == 0.0:
-        return slope, slope, slope, 0.0
+    scale = 1e-9 * (float(np.max(np.abs(y))) + 1.0)
+    if se <= scale:
+        slope = 0.0 if abs(slope) <= scale else slope
+        # an exact line: a flat series has no evidence of change at all (p = 1), a perfectly
+        # straight rising or falling one has as much as it can have (p = 0)
+        return slope, slope, slope, (1.0 if slope == 0.0 else 0.0)
     t = float(stats.t.ppf(0.975, n - 2))
     p = float(2 * stats.t.sf(abs(slope / se), n - 2))
     return slope, slope - t * se, slope + t * se, p
@@ -207,3 +214,61 @@ def group_binary_rows(X: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatAr
     events = np.bincount(inverse, weights=y, minlength=len(uniq))
     trials = np.bincount(inverse, minlength=len(uniq)).astype(np.float64)
     return X[first], np.asarray(events, dtype=np.float64), trials
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A fitted straight-line trend: level ``a`` at x = 0, change ``b`` per unit of x."""
+
+    a: float
+    b: float
+    ci: tuple[float, float]
+    """t-based 95 % interval of ``b``."""
+    p_value: float
+    cov: FloatArray
+    n: int
+
+    def relative_change(self, span: float) -> tuple[float, float, float]:
+        """Change over ``span`` as a fraction of the starting level, with a delta-method 95 % interval."""
+        if self.n < 3 or not math.isfinite(self.a) or self.a == 0:
+            return math.nan, math.nan, math.nan
+        r = self.b * span / self.a
+        grad = np.array([-self.b * span / self.a**2, span / self.a])
+        se = math.sqrt(max(float(grad @ self.cov @ grad), 0.0))
+        return r, r - Z95 * se, r + Z95 * se
+
+
+def linear_trend(x: FloatArray, y: FloatArray, weight: FloatArray | None = None) -> Trend:
+    """Least-squares trend of y over x, optionally proportional to ``weight``.
+
+    Without ``weight`` this is ``y = a + b x``; with it, ``y = weight (a + b x)``
+    (pain drop = grams x relief per gram, where relief per gram changes with
+    time), which uses every dose at its own size instead of a noisy per-gram
+    ratio.  The interval and p-value of ``b`` are t-based; a trend that
+    cannot be fitted (fewer than 3 points, x constant) has NaNs and n < 3.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    w = np.ones_like(x) if weight is None else np.asarray(weight, dtype=np.float64)
+    ok = ~(np.isnan(x) | np.isnan(y) | np.isnan(w))
+    x, y, w = x[ok], y[ok], w[ok]
+    n = len(x)
+    empty = Trend(math.nan, math.nan, (math.nan, math.nan), math.nan, np.full((2, 2), np.nan), min(n, 2))
+    if n < 3 or float(np.var(x)) == 0.0:
+        return empty
+    X = np.column_stack([w, w * x])
+    xtx = X.T @ X
+    if abs(float(np.linalg.det(xtx))) < 1e-12:
+        return empty
+    inv = np.linalg.inv(xtx)
+    a, b = (float(v) for v in inv @ (X.T @ y))
+    resid = y - X @ np.array([a, b])
+    cov = np.asarray(inv * (float(resid @ resid) / (n - 2)), dtype=np.float64)
+    se = math.sqrt(max(float(cov[1, 1]), 0.0))
+    scale = 1e-9 * (abs(a) + float(np.max(np.abs(y))) + 1.0)
+    if se <= scale:  # an exact line (rounding noise only): flat means no evidence of change
+        b = 0.0 if abs(b) <= scale else b
+        return Trend(a, b, (b, b), 1.0 if b == 0.0 else 0.0, cov, n)
+    t = float(stats.t.ppf(0.975, n - 2))
+    p = float(2 * stats.t.sf(abs(b / se), n - 2))
+    return Trend(a, b, (b - t * se, b + t * se), p, cov, n)

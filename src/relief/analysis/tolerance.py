@@ -1,12 +1,16 @@
 """Tolerance and dependence signals for kratom (or any substance).
 
-* relief per dose falling: NRS drop at 2 h per gram, regressed on time (months)
-* dose needed rising: grams per dose, regressed on time (months)
-* use frequency: days with a dose per 28-day period, regressed on time
+* relief per dose falling: NRS drop at 2 h = grams x relief per gram, with
+  relief per gram a straight line in time over the whole period
+* dose needed rising: grams per dose, and grams per day of use, over time
+* use frequency: days with a dose per 28-day period, over time
 * withdrawal: SOWS scores in the days around breaks in use (a break is
   ``break_days`` or more days without a dose after a stretch of frequent use)
 
-Slopes come from ordinary least squares with t-based 95 % intervals.  A
+Slopes come from least squares over the whole period with t-based 95 %
+intervals, and each signal also says how much it changed from the start to
+the end of the period (a fraction of the starting level, delta-method 95 %
+interval).  A
 signal is "rising" or "falling" only when the interval excludes zero; these
 are diary patterns to discuss, not proof of tolerance.
 """
@@ -24,15 +28,23 @@ from .daily import attack_days, day_positions
 from .exceptions import NotFittedError
 from .frames import Diary
 from .results import ToleranceSignal
-from .stats import slope_with_ci
+from .stats import linear_trend
 
 DAYS_PER_MONTH = 30.4375
 
 
 def _signal(
-    name: str, t_months: np.ndarray, values: np.ndarray, min_n: int, explanation: str
+    name: str,
+    t_months: np.ndarray,
+    values: np.ndarray,
+    min_n: int,
+    explanation: str,
+    weight: np.ndarray | None = None,
 ) -> ToleranceSignal:
+    """A straight-line trend over the whole period, with its interval and the change from start to end."""
     ok = ~(np.isnan(t_months) | np.isnan(values))
+    if weight is not None:
+        ok &= ~np.isnan(weight)
     span = float(np.ptp(t_months[ok])) if ok.any() else 0.0
     if ok.sum() < min_n or span < 2.0:
         return ToleranceSignal(
@@ -44,21 +56,29 @@ def _signal(
             verdict="not_enough_data",
             explanation=f"not enough data yet: needs {min_n} values spread over at least 2 months. "
             + explanation,
+            n=int(ok.sum()),
         )
-    slope, low, high, p = slope_with_ci(t_months[ok], values[ok])
+    t0 = float(np.min(t_months[ok]))
+    trend = linear_trend(t_months[ok] - t0, values[ok], None if weight is None else weight[ok])
+    low, high = trend.ci
     verdict = "stable"
     if low > 0:
         verdict = "rising"
     elif high < 0:
         verdict = "falling"
+    change, c_low, c_high = trend.relative_change(span)
     return ToleranceSignal(
         signal=name,
-        slope_per_month=slope,
+        slope_per_month=trend.b,
         ci=(low, high),
-        p_value=p,
+        p_value=trend.p_value,
         months=round(span),
         verdict=verdict,
         explanation=explanation,
+        start_level=trend.a,
+        change=change,
+        change_ci=(c_low, c_high),
+        n=trend.n,
     )
 
 
@@ -100,38 +120,48 @@ class ToleranceAnalysis:
             pd.to_numeric(doses["pain_at_dose"], errors="coerce")
             - pd.to_numeric(doses["pain_2h"], errors="coerce")
         ).to_numpy(dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_gram = np.where(grams > 0, drop / grams, np.nan)
+        positive = np.where(grams > 0, grams, np.nan)
+        n = len(diary.days)
+        use = np.zeros(n, dtype=bool)
+        per_day = np.zeros(n)
+        pos = day_positions(diary.days, doses["date"]) if len(doses) else np.array([], dtype=np.int64)
+        use[pos[pos >= 0]] = True
+        inside = (pos >= 0) & ~np.isnan(grams)
+        np.add.at(per_day, pos[inside], grams[inside])
+        day_t = np.arange(n, dtype=np.float64) / DAYS_PER_MONTH
+        periods = [(i, float(use[i : i + 28].sum())) for i in range(0, n - 27, 28)]
         self.signals_ = [
             _signal(
                 "relief_per_gram",
                 t,
-                per_gram,
+                drop,
                 10,
-                "Pain drop (0-10) at 2 h per gram; a falling slope can mean the same dose helps less.",
+                "Pain drop (0-10) at 2 h per gram, fitted as a straight line over the whole period; "
+                "a falling line can mean the same dose helps less.",
+                weight=positive,
             ),
             _signal(
                 "grams_per_dose",
                 t,
                 grams,
                 10,
-                "Grams per dose; a rising slope can mean more is needed for the same effect.",
+                "Grams per dose over the whole period; a rising line can mean more is needed for the same effect.",
             ),
-        ]
-        n = len(diary.days)
-        use = np.zeros(n, dtype=bool)
-        pos = day_positions(diary.days, doses["date"]) if len(doses) else np.array([], dtype=np.int64)
-        use[pos[pos >= 0]] = True
-        periods = [(i, float(use[i : i + 28].sum())) for i in range(0, n - 27, 28)]
-        self.signals_.append(
+            _signal(
+                "grams_per_day",
+                day_t,
+                np.where(use, per_day, np.nan),
+                10,
+                "Grams per day on days with a dose; rises when doses get bigger or more frequent.",
+            ),
             _signal(
                 "use_days_per_28",
                 np.array([i / DAYS_PER_MONTH for i, _ in periods], dtype=np.float64),
                 np.array([v for _, v in periods], dtype=np.float64),
                 3,
-                "Days with a dose per 28-day period; a rising slope means more frequent use.",
-            )
-        )
+                "Days with a dose per 28-day period; a rising line means more frequent use.",
+            ),
+        ]
         self.breaks_ = self._breaks(diary, use)
         if not len(doses):
             self.notes_.append(f"No {self.substance} doses in the diary.")
