@@ -20,6 +20,7 @@ def test_it_puts_benefit_beside_cost_for_kratom() -> None:
     assert {s["signal"] for s in doc["cost"]["tolerance"]} == {
         "relief_per_gram",
         "grams_per_dose",
+        "grams_per_day",
         "use_days_per_28",
     }
     assert "not proof" in doc["wording"]

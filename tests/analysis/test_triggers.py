@@ -9,7 +9,7 @@ import statsmodels.api as sm
 
 from relief.analysis.daily import attack_days
 from relief.analysis.exceptions import InsufficientDataWarning
-from relief.analysis.factors import daily_factors
+from relief.analysis.factors import daily_factors, factor_label
 from relief.analysis.simulate import simulate_diary
 from relief.analysis.stats import benjamini_hochberg
 from relief.analysis.triggers import TriggerAnalysis
@@ -83,11 +83,43 @@ def test_the_screening_refits_stop_once_the_adjusters_repeat(long_diary, monkeyp
     assert 2 <= len(passes) < 51
 
 
-def test_q_values_are_benjamini_hochberg_over_every_evaluated_test(long_diary) -> None:  # type: ignore[no-untyped-def]
+def test_q_values_are_benjamini_hochberg_within_each_family(long_diary) -> None:  # type: ignore[no-untyped-def]
     summary = TriggerAnalysis().fit(long_diary.diary).summary()
     evaluated = summary[summary["verdict"] != "not_enough_data"]
-    expected = benjamini_hochberg(evaluated["p_value"].to_numpy(dtype=float))
-    np.testing.assert_allclose(evaluated["q_value"].to_numpy(dtype=float), expected)
+    assert set(evaluated["family"]) == {"primary", "exploratory"}
+    for _, members in evaluated.groupby("family"):
+        expected = benjamini_hochberg(members["p_value"].to_numpy(dtype=float))
+        np.testing.assert_allclose(members["q_value"].to_numpy(dtype=float), expected)
+
+
+def test_the_primary_family_holds_established_triggers_at_usual_lags_alcohol_tags_and_suspects(
+    long_diary,  # type: ignore[no-untyped-def]
+) -> None:
+    summary = TriggerAnalysis(suspected=("tag:citrus",)).fit(long_diary.diary).summary()
+    primary = {
+        (f, lag)
+        for f, lag in summary[summary["family"] == "primary"][["factor", "lag_days"]].itertuples(index=False)
+    }
+    assert {("menstrual_window", 0), ("short_sleep", 0), ("high_stress", 1), ("pressure_drop", 0)} <= primary
+    assert {("tag:red wine", 0), ("tag:red wine", 1), ("tag:citrus", 0), ("tag:citrus", 1)} <= primary
+    assert ("tag:chocolate", 0) not in primary
+    assert ("menstrual_window", 2) not in primary
+
+
+def test_a_factor_is_never_adjusted_for_another_measure_of_itself(long_diary) -> None:  # type: ignore[no-untyped-def]
+    results = TriggerAnalysis().fit(long_diary.diary).results_ or []
+    short = next(r for r in results if r.factor == "short_sleep" and r.lag_days == 0)
+    assert not any(a.startswith("sleep_below_usual") for a in short.adjusted_for)
+    wine = next(r for r in results if r.factor == "tag:red wine" and r.lag_days == 1)
+    assert not any(a.startswith("alcohol") for a in wine.adjusted_for)
+
+
+def test_sleeping_under_six_hours_is_a_factor_of_its_own() -> None:
+    days = make_days(10, sleep_hours=[7.5, 5.5, 8.0, 6.0, 5.9, np.nan, 9.0, 4.0, 7.0, 6.5])
+    column = daily_factors(days)["short_sleep"].to_numpy()
+    np.testing.assert_array_equal(column[:5], [0.0, 1.0, 0.0, 0.0, 1.0])
+    assert np.isnan(column[5])
+    assert factor_label("short_sleep") == "sleeping less than 6 hours"
 
 
 def test_a_single_test_matches_statsmodels_on_an_independently_built_design() -> None:

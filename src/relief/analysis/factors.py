@@ -20,31 +20,110 @@ FloatArray = npt.NDArray[np.float64]
 
 MENSTRUAL_WINDOW = "menstrual_window"
 SLEEP_BELOW_USUAL = "sleep_below_usual"
+SHORT_SLEEP = "short_sleep"
 HIGH_STRESS = "high_stress"
+VERY_STRESSED = "very_stressed"
 
 
 @dataclass(frozen=True)
 class FactorRule:
     name: str
     description: str
+    label: str = ""
+    """A human name for pages and reports ("sleeping less than 6 hours")."""
 
 
 FACTOR_RULES: tuple[FactorRule, ...] = (
-    FactorRule(MENSTRUAL_WINDOW, "day -2 to +3 around the first day of bleeding (there is no day 0)"),
-    FactorRule(SLEEP_BELOW_USUAL, "slept at least 1 h less than the person's median"),
-    FactorRule("poor_sleep_quality", "sleep quality 1 or 2 of 5"),
-    FactorRule(HIGH_STRESS, "stress at least 3 points above the person's median"),
-    FactorRule("caffeine_below_usual", "caffeine at least 100 mg below the person's median"),
-    FactorRule("caffeine_above_usual", "caffeine at least 100 mg above the person's median"),
-    FactorRule("alcohol", "any alcohol"),
-    FactorRule("exercise", "at least 20 minutes of exercise"),
-    FactorRule("skipped_meal", "at least one skipped meal"),
-    FactorRule("low_water", "drank at least 0.75 l less than the person's median"),
-    FactorRule("pressure_drop", "air pressure fell by 5 hPa or more since the day before"),
-    FactorRule("pressure_rise", "air pressure rose by 5 hPa or more since the day before"),
-    FactorRule("temperature_rise", "daily mean temperature rose by 5 °C or more since the day before"),
-    FactorRule("high_humidity", "mean relative humidity of 85 % or more"),
+    FactorRule(
+        MENSTRUAL_WINDOW,
+        "day -2 to +3 around the first day of bleeding (there is no day 0)",
+        "the days around a period starting",
+    ),
+    FactorRule(SHORT_SLEEP, "slept less than 6 h", "sleeping less than 6 hours"),
+    FactorRule(
+        SLEEP_BELOW_USUAL, "slept at least 1 h less than the person's median", "sleeping less than usual"
+    ),
+    FactorRule("poor_sleep_quality", "sleep quality 1 or 2 of 5", "poor sleep"),
+    FactorRule(VERY_STRESSED, "stress 7 or more of 10", "a very stressful day"),
+    FactorRule(HIGH_STRESS, "stress at least 3 points above the person's median", "more stress than usual"),
+    FactorRule(
+        "caffeine_below_usual",
+        "caffeine at least 100 mg below the person's median",
+        "less caffeine than usual",
+    ),
+    FactorRule(
+        "caffeine_above_usual",
+        "caffeine at least 100 mg above the person's median",
+        "more caffeine than usual",
+    ),
+    FactorRule("alcohol", "any alcohol", "drinking alcohol"),
+    FactorRule("exercise", "at least 20 minutes of exercise", "exercising for 20 minutes or more"),
+    FactorRule("skipped_meal", "at least one skipped meal", "skipping a meal"),
+    FactorRule(
+        "low_water", "drank at least 0.75 l less than the person's median", "drinking less water than usual"
+    ),
+    FactorRule(
+        "pressure_drop", "air pressure fell by 5 hPa or more since the day before", "air pressure falling"
+    ),
+    FactorRule(
+        "pressure_rise", "air pressure rose by 5 hPa or more since the day before", "air pressure rising"
+    ),
+    FactorRule(
+        "temperature_rise",
+        "daily mean temperature rose by 5 °C or more since the day before",
+        "a sudden warm day",
+    ),
+    FactorRule("high_humidity", "mean relative humidity of 85 % or more", "very humid air"),
 )
+
+ESTABLISHED: tuple[tuple[str, int], ...] = (
+    (MENSTRUAL_WINDOW, 0),
+    (SHORT_SLEEP, 0),
+    (SLEEP_BELOW_USUAL, 0),
+    (VERY_STRESSED, 0),
+    (HIGH_STRESS, 0),
+    (HIGH_STRESS, 1),
+    ("pressure_drop", 0),
+    ("alcohol", 0),
+    ("alcohol", 1),
+    ("skipped_meal", 0),
+    ("exercise", 0),
+    ("exercise", 1),
+)
+"""The pre-specified primary family: factor-lags with published evidence as migraine
+triggers (menstruation, short or less sleep, stress and its let-down, weather, alcohol,
+fasting) or protectors (regular exercise), at their usual lags.  Tags whose names say
+alcohol (wine, beer, ...) join it at lags 0 and 1, and so do the factors the person
+marks as suspected."""
+
+ALCOHOL_WORDS = (
+    "wine",
+    "beer",
+    "alcohol",
+    "spirits",
+    "cider",
+    "gin",
+    "vodka",
+    "whisky",
+    "prosecco",
+    "champagne",
+)
+
+
+def primary_family(
+    names: list[str],
+    suspected: tuple[str, ...] = (),
+    lags: tuple[int, ...] = (0, 1, 2),
+    established: tuple[tuple[str, int], ...] = ESTABLISHED,
+) -> set[tuple[str, int]]:
+    """The factor-lags tested as the primary family for a diary with factors ``names``."""
+    family = {(f, lag) for f, lag in established if f in names and lag in lags}
+    for name in names:
+        tag = name[len(TAG_PREFIX) :].lower() if name.startswith(TAG_PREFIX) else ""
+        if (tag and any(w in tag for w in ALCOHOL_WORDS)) or name in suspected:
+            family |= {(name, lag) for lag in (0, 1) if lag in lags}
+    return family
+
 
 CORE_ADJUSTERS: tuple[tuple[str, int], ...] = (
     (MENSTRUAL_WINDOW, 0),
@@ -54,6 +133,25 @@ CORE_ADJUSTERS: tuple[tuple[str, int], ...] = (
     (HIGH_STRESS, 1),
 )
 """Factor-lag pairs every trigger model is adjusted for (when they vary)."""
+
+CONSTRUCTS: tuple[tuple[str, ...], ...] = (
+    (SHORT_SLEEP, SLEEP_BELOW_USUAL, "poor_sleep_quality"),
+    (VERY_STRESSED, HIGH_STRESS),
+    ("caffeine_below_usual", "caffeine_above_usual"),
+    ("pressure_drop", "pressure_rise"),
+)
+"""Factors that measure the same thing in different ways: a factor is never adjusted for
+another of its own construct (that would take away its own effect)."""
+
+
+def same_construct(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a == "alcohol" or b == "alcohol":
+        other = b if a == "alcohol" else a
+        tag = other[len(TAG_PREFIX) :].lower() if other.startswith(TAG_PREFIX) else ""
+        return bool(tag) and any(w in tag for w in ALCOHOL_WORDS)
+    return any(a in group and b in group for group in CONSTRUCTS)
 
 
 def _col(days: pd.DataFrame, name: str) -> FloatArray:
@@ -136,8 +234,10 @@ def daily_factors(days: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         columns: dict[str, FloatArray] = {
             MENSTRUAL_WINDOW: menstrual_window(_col(days, "menstrual_bleeding")),
+            SHORT_SLEEP: _indicator(sleep, sleep < 6.0),
             SLEEP_BELOW_USUAL: _below_median(sleep, 1.0),
             "poor_sleep_quality": _indicator(quality, quality <= 2),
+            VERY_STRESSED: _indicator(stress, stress >= 7),
             HIGH_STRESS: _above_median(stress, 3.0),
             "caffeine_below_usual": _below_median(caffeine, 100.0),
             "caffeine_above_usual": _above_median(caffeine, 100.0),
@@ -154,6 +254,16 @@ def daily_factors(days: pd.DataFrame) -> pd.DataFrame:
             values = _col(days, str(tag))
             columns[str(tag)] = _indicator(values, values > 0)
     return pd.DataFrame(columns, index=days.index)
+
+
+def factor_label(name: str) -> str:
+    """A human name for a factor: "sleeping less than 6 hours", "red wine"."""
+    for rule in FACTOR_RULES:
+        if rule.name == name:
+            return rule.label or rule.description
+    if name.startswith(TAG_PREFIX):
+        return name[len(TAG_PREFIX) :]
+    return name.replace("_", " ")
 
 
 def describe_factor(name: str) -> str:

@@ -15,13 +15,14 @@ from .classify import DiaryClassification
 from .exceptions import InsufficientDataWarning
 from .frames import Diary
 from .frequency import FrequencyAnalysis, MigraineDayDefinition
+from .questions import answer_questions
 from .results import clean
 from .review import restrict
 from .tolerance import ToleranceAnalysis
 from .treatments import DEFAULT_BANDS, TreatmentAnalysis
 from .triggers import MinimumData, TriggerAnalysis
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 DISCLAIMER = (
     "Self-recorded diary data analysed with statistics: associations, not proof of cause. "
@@ -38,6 +39,8 @@ class AnalysisConfig:
     kratom_bands: tuple[tuple[str, float, float], ...] = DEFAULT_BANDS
     window_days: int = 30
     two_stage: bool = True
+    suspected: tuple[str, ...] = ()
+    """Factors the person suspects (e.g. "tag:red wine"): tested in the primary family."""
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> AnalysisConfig:
@@ -49,6 +52,8 @@ class AnalysisConfig:
         for key in ("fdr", "window_days", "two_stage"):
             if key in values:
                 kwargs[key] = values[key]
+        if "suspected" in values:
+            kwargs["suspected"] = tuple(str(v) for v in values["suspected"])
         if "lags" in values:
             kwargs["lags"] = tuple(int(v) for v in values["lags"])
         if "kratom_bands" in values:
@@ -82,9 +87,9 @@ def analyze(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsufficientDataWarning)
         freq = FrequencyAnalysis(definition=cfg.migraine_day, baseline=base).fit(part)  # type: ignore[arg-type]
-        trig = TriggerAnalysis(lags=cfg.lags, fdr=cfg.fdr, minimum=cfg.minimum, two_stage=cfg.two_stage).fit(
-            part
-        )
+        trig = TriggerAnalysis(
+            lags=cfg.lags, fdr=cfg.fdr, minimum=cfg.minimum, two_stage=cfg.two_stage, suspected=cfg.suspected
+        ).fit(part)
         treat = TreatmentAnalysis(bands=cfg.kratom_bands).fit(part)
         tol = ToleranceAnalysis().fit(part)
         cls = DiaryClassification(window_days=cfg.window_days).fit(part)
@@ -128,4 +133,6 @@ def analyze(
         "notes": notes,
     }
     out: dict[str, Any] = clean(doc)
-    return out
+    questions = answer_questions(out)
+    # the answers come first: a reader of the JSON meets them before the details
+    return {"schema_version": out["schema_version"], "questions": questions, **out}

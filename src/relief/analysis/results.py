@@ -54,6 +54,11 @@ class TriggerResult(_AsDict):
     exposed_attacks: int
     adjusted_for: tuple[str, ...] = ()
     note: str | None = None
+    family: str = "exploratory"
+    """"primary" (pre-specified: established triggers at usual lags and suspected factors)
+    or "exploratory" (everything else); false discoveries are controlled within each."""
+    label: str = ""
+    """A human name for the factor."""
 
 
 @dataclass(frozen=True)

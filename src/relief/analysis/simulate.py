@@ -88,6 +88,16 @@ class SimConfig:
     """Fraction of the diary during which kratom is taken on most days."""
     tolerance_per_day: float = 0.05
     """Drop in kratom log-odds of 2 h pain freedom per kratom day in the last 28."""
+    stress_phi: float = 0.6
+    """Day-to-day autocorrelation of stress (AR(1))."""
+    pressure_phi: float = 0.75
+    """Day-to-day autocorrelation of air pressure (AR(1))."""
+    cycle_sd: float = 1.5
+    """Standard deviation of the cycle length in days (28 on average)."""
+    long_attack_rate: float = 0.0
+    """Share of attacks that last 26-70 hours (so the next days are not at risk of a new onset)."""
+    very_stressed_rate: float = 0.1
+    """Share of days with an extra-busy spike of stress (+4)."""
 
 
 @dataclass(frozen=True)
@@ -163,8 +173,8 @@ def _simulate_days(
 ) -> tuple[pd.DataFrame, npt.NDArray[np.bool_]]:
     doy = (pd.Timestamp(start).day_of_year + np.arange(n)) % 365
     # stress: persistent mood of the week plus busy days
-    busy = rng.random(n) < 0.1
-    stress = np.clip(np.round(3 + _ar1(rng, n, 0.6, 1.0) + 4 * busy), 0, 10)
+    busy = rng.random(n) < cfg.very_stressed_rate
+    stress = np.clip(np.round(3 + _ar1(rng, n, cfg.stress_phi, 1.0) + 4 * busy), 0, 10)
     high_before = np.zeros(n, dtype=bool)
     high_before[1:] = stress[:-1] >= 7
     short = rng.random(n) < 0.08 + 0.3 * high_before
@@ -185,7 +195,7 @@ def _simulate_days(
     skipped = (rng.random(n) < 0.08).astype(float)
     water = np.clip(np.round(rng.normal(1.9, 0.35, n), 1), 0.3, 4.0)
     water[rng.random(n) < 0.06] = np.round(rng.uniform(0.4, 0.9), 1)
-    pressure = np.round(1014 + _ar1(rng, n, 0.75, 6.5), 1)
+    pressure = np.round(1014 + _ar1(rng, n, cfg.pressure_phi, 6.5), 1)
     temperature = np.round(10 - 9 * np.cos(2 * np.pi * (doy - 15) / 365) + _ar1(rng, n, 0.7, 3.0), 1)
     humidity = np.round(np.clip(72 + 8 * np.cos(2 * np.pi * doy / 365) + rng.normal(0, 9, n), 25, 100))
 
@@ -199,7 +209,7 @@ def _simulate_days(
                 if day + k < n:
                     bleeding[day + k] = level
             window[max(0, day - 2) : min(n, day + 3)] = True
-            day += round(float(rng.normal(28, 1.5)))
+            day += max(21, round(float(rng.normal(28, cfg.cycle_sd))))
         # a day of spotting before some periods
         spot = np.flatnonzero((bleeding[1:] >= 2) & (bleeding[:-1] == 0) & (rng.random(n - 1) < 0.3))
         bleeding[spot] = 1.0
@@ -488,6 +498,8 @@ def simulate_diary(
         end_h, _free, _returned = _treat(b, t, onset_h, attack_id, pain, recent)
         if not migraine_like and end_h - onset_h > 30:
             end_h = onset_h + r.uniform(2.0, 20.0)
+        if cfg.long_attack_rate and r.random() < cfg.long_attack_rate:
+            end_h = max(end_h, onset_h + r.uniform(26.0, 70.0))
         for dose in b.doses[n_before:]:
             if dose.key == "kratom":
                 kratom_days[t] = 1.0

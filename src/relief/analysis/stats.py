@@ -229,13 +229,15 @@ class Trend:
     n: int
 
     def relative_change(self, span: float) -> tuple[float, float, float]:
-        """Change over ``span`` as a fraction of the starting level, with a delta-method 95 % interval."""
-        if self.n < 3 or not math.isfinite(self.a) or self.a == 0:
+        """Change over ``span`` as a fraction of the starting level, with a 95 % interval.
+
+        The interval is the slope's interval over ``span`` relative to the
+        fitted starting level, so it excludes 0 exactly when the slope's does
+        (the words and the verdict can never disagree).
+        """
+        if self.n < 3 or not math.isfinite(self.a) or self.a <= 0:
             return math.nan, math.nan, math.nan
-        r = self.b * span / self.a
-        grad = np.array([-self.b * span / self.a**2, span / self.a])
-        se = math.sqrt(max(float(grad @ self.cov @ grad), 0.0))
-        return r, r - Z95 * se, r + Z95 * se
+        return self.b * span / self.a, self.ci[0] * span / self.a, self.ci[1] * span / self.a
 
 
 def linear_trend(x: FloatArray, y: FloatArray, weight: FloatArray | None = None) -> Trend:

@@ -24,7 +24,15 @@ import pandas as pd
 
 from .daily import attack_days
 from .exceptions import InsufficientDataWarning, NotFittedError
-from .factors import CORE_ADJUSTERS, daily_factors, describe_factor
+from .factors import (
+    CORE_ADJUSTERS,
+    ESTABLISHED,
+    daily_factors,
+    describe_factor,
+    factor_label,
+    primary_family,
+    same_construct,
+)
 from .frames import Diary
 from .results import TriggerResult
 from .stats import Z95, benjamini_hochberg, fit_logistic, group_binary_rows, lr_pvalue
@@ -59,6 +67,15 @@ def lagged(x: FloatArray, lag: int) -> FloatArray:
 
 
 @dataclass(frozen=True)
+class _PassOptions:
+    fdr: float
+    minimum: MinimumData
+    firth: bool
+    family: set[tuple[str, int]]
+    proxy_r: float
+
+
+@dataclass(frozen=True)
 class _Test:
     factor: str
     lag: int
@@ -82,7 +99,11 @@ class TriggerAnalysis:
         screen: float | None = 0.05,
         prune_core: bool = True,
         rounds: int = 3,
+        suspected: tuple[str, ...] = (),
+        families: bool = True,
     ) -> None:
+        self.suspected = suspected
+        self.families = families
         self.lags = lags
         self.fdr = fdr
         self.minimum = minimum or MinimumData()
@@ -113,6 +134,8 @@ class TriggerAnalysis:
             screen=self.screen,
             prune_core=self.prune_core,
             rounds=self.rounds,
+            suspected=self.suspected,
+            families=self.families,
         )
         missing = [r for r in self.results_ if r.verdict == "not_enough_data"]
         self.notes_ = []
@@ -163,6 +186,10 @@ def analyse_triggers(
     screen: float | None = 0.05,
     prune_core: bool = True,
     rounds: int = 3,
+    suspected: tuple[str, ...] = (),
+    families: bool = True,
+    proxy_r: float = 0.3,
+    established: tuple[tuple[str, int], ...] = ESTABLISHED,
 ) -> list[TriggerResult]:
     """The array-level core of :class:`TriggerAnalysis` (used by the simulation study).
 
@@ -185,7 +212,9 @@ def analyse_triggers(
         if name in arrays and not np.all(np.isnan(arrays[name]))
     }
     names = [c for c in (factors or tuple(exposures.columns)) if c in arrays]
-    results = _one_pass(names, lags, arrays, core, {}, onset, ~inside, fdr, minimum, firth)
+    family = primary_family(names, suspected, lags, established) if families else set()
+    opts = _PassOptions(fdr, minimum, firth, family, proxy_r)
+    results = _one_pass(names, lags, arrays, core, {}, onset, ~inside, opts)
     if not two_stage:
         return results
     seen: set[tuple[frozenset[tuple[str, int]], frozenset[tuple[str, int]]]] = {
@@ -198,7 +227,7 @@ def analyse_triggers(
         if key in seen:
             break
         seen.add(key)
-        results = _one_pass(names, lags, arrays, pruned, extra, onset, ~inside, fdr, minimum, firth)
+        results = _one_pass(names, lags, arrays, pruned, extra, onset, ~inside, opts)
     return results
 
 
@@ -269,14 +298,14 @@ def _near_duplicate_nan(x: FloatArray, z: FloatArray) -> bool:
     return bool(ok.sum() > 2) and _near_duplicate(x[ok], z[ok])
 
 
-def _near_duplicate(x: FloatArray, z: FloatArray) -> bool:
-    """|Pearson r| >= 0.5 (a constant column counts as a duplicate of anything)."""
+def _near_duplicate(x: FloatArray, z: FloatArray, r: float = 0.5) -> bool:
+    """|Pearson r| >= ``r`` (a constant column counts as a duplicate of anything)."""
     xc = x - x.mean()
     zc = z - z.mean()
     sxx, szz = float(xc @ xc), float(zc @ zc)
     if sxx == 0 or szz == 0:
         return True
-    return abs(float(xc @ zc)) >= 0.5 * math.sqrt(sxx * szz)
+    return abs(float(xc @ zc)) >= r * math.sqrt(sxx * szz)
 
 
 def _one_pass(
@@ -287,17 +316,16 @@ def _one_pass(
     extra: dict[tuple[str, int], FloatArray],
     onset: FloatArray,
     at_risk: npt.NDArray[np.bool_],
-    fdr: float,
-    minimum: MinimumData,
-    firth: bool = True,
+    opts: _PassOptions,
 ) -> list[TriggerResult]:
+    minimum, firth = opts.minimum, opts.firth
     rows: list[TriggerResult] = []
     pvals: list[float] = []
     for name in names:
         for lag in lags:
             x = lagged(arrays[name], lag)
-            adj_keys = [k for k in core if k != (name, lag)]
-            adj_keys += [k for k in extra if k != (name, lag) and k not in core]
+            adj_keys = [k for k in core if not same_construct(k[0], name)]
+            adj_keys += [k for k in extra if not same_construct(k[0], name) and k not in core]
             ok = _usable([x, *((core | extra)[k] for k in adj_keys)], at_risk)
             xs = x[ok]
             ys = onset[ok]
@@ -312,7 +340,7 @@ def _one_pass(
                     z = (core | extra)[k][ok]
                     if np.ptp(z) == 0:
                         continue
-                    if k in extra and _near_duplicate(xs, z):
+                    if k in extra and _near_duplicate(xs, z, opts.proxy_r):
                         continue
                     kept.append(k)
             base = TriggerResult(
@@ -329,6 +357,8 @@ def _one_pass(
                 attacks=events,
                 exposed_attacks=exposed_events,
                 adjusted_for=tuple(f"{k[0]} (lag {k[1]})" for k in kept),
+                family="primary" if (name, lag) in opts.family else "exploratory",
+                label=factor_label(name),
             )
             short = []
             if n_days < minimum.days:
@@ -377,14 +407,19 @@ def _one_pass(
                 )
             )
             pvals.append(p)
-    q = benjamini_hochberg(np.array(pvals, dtype=np.float64))
+    p_all = np.array(pvals, dtype=np.float64)
+    primary = np.array([r.family == "primary" for r in rows], dtype=bool)
+    q = np.full(len(rows), np.nan)
+    for members in (primary, ~primary):
+        if members.any():
+            q[members] = benjamini_hochberg(p_all[members])
     out: list[TriggerResult] = []
     for row, qv in zip(rows, q, strict=True):
         if row.verdict == "not_enough_data":
             out.append(row)
             continue
         verdict = "no_association"
-        if qv <= fdr:
+        if qv <= opts.fdr:
             verdict = "trigger" if row.effect > 1 else "protector"
         out.append(replace(row, q_value=float(qv), verdict=verdict))
     return out
