@@ -20,7 +20,18 @@ def test_the_owner_sees_their_analysis_with_intervals_verdicts_and_charts():
     assert response.status_code == 200
     assert "95% CI" in page and "Pain-free at 2 h" in page
     assert "not proof of cause" in page
-    assert "tag:red wine" in page  # tested, whatever its verdict on 200 days
+    assert "red wine" in page and "tag:red wine" not in page  # a human name, whatever its verdict
+    # the person's questions come first, each answered in words; the numbers sit behind a disclosure
+    answers = page.index("Your questions, answered from your diary")
+    assert answers < page.index('<details class="all-details">') < page.index("Odds ratio (95% CI)")
+    for question in (
+        "Does kratom help my attacks?",
+        "At what dose?",
+        "Is it working less well than it did?",
+        "What seems to come before my attacks?",
+        "Am I taking acute medicine too often?",
+    ):
+        assert question in page
     assert page.count('role="img"') == 4  # inline SVG charts
     assert page.count("The chart's numbers as a table") == 4
     assert "not a diagnosis" in page
