@@ -74,7 +74,7 @@ def in_words(
     low, high = (ci or (None, None))[:2]
     if low is None or high is None:
         return text
-    lo, hi = math.floor(low * n + 1e-9), math.ceil(high * n - 1e-9)
+    lo, hi = min(round(low * n), k), max(round(high * n), k)
     if lo == hi:
         return text
     return f"{text} (somewhere between {lo} and {hi} in {n})"
@@ -226,19 +226,6 @@ def kratom_dose(doc: dict[str, Any]) -> Answer:
     )
     opening = "Pain gone within 2 hours, by amount: " + "; ".join(parts) + "."
     closing = " This describes your diary; it is not a dose recommendation."
-    if trend and trend.get("odds_ratio_per_unit") is not None and (trend.get("p_value") or 1) < 0.05:
-        way = "more" if trend["odds_ratio_per_unit"] > 1 else "less"
-        details.append(
-            f"Odds of pain gone within 2 hours per extra gram: {trend['odds_ratio_per_unit']:.2f} "
-            f"(95% interval {trend['ci'][0]:.2f} to {trend['ci'][1]:.2f}, {trend['doses']} doses)."
-        )
-        return Answer(
-            "kratom_dose",
-            q,
-            opening + f" Bigger amounts went with pain gone {way} often." + closing,
-            "answered",
-            details=details,
-        )
     enough = [r for r in bands if r["pain_free_2h"]["n"] >= 5]
     if len(enough) < 2:
         smallest = min(bands, key=lambda r: r["pain_free_2h"]["n"])
@@ -251,6 +238,19 @@ def kratom_dose(doc: dict[str, Any]) -> Answer:
             needed="At least 5 attacks at each amount you use are needed before amounts can be compared"
             + (f" ({need} more at {smallest['dose_band']})." if need else "."),
             trial=TRIAL_OFFER,
+            details=details,
+        )
+    if trend and trend.get("odds_ratio_per_unit") is not None and (trend.get("p_value") or 1) < 0.05:
+        way = "more" if trend["odds_ratio_per_unit"] > 1 else "less"
+        details.append(
+            f"Odds of pain gone within 2 hours per extra gram: {trend['odds_ratio_per_unit']:.2f} "
+            f"(95% interval {trend['ci'][0]:.2f} to {trend['ci'][1]:.2f}, {trend['doses']} doses)."
+        )
+        return Answer(
+            "kratom_dose",
+            q,
+            opening + f" Bigger amounts went with pain gone {way} often." + closing,
+            "answered",
             details=details,
         )
     return Answer(

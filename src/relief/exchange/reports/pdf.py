@@ -121,9 +121,24 @@ class ReportPDF(FPDF):
         self.ln(1)
 
 
+def _answers(pdf: ReportPDF, r: Report) -> None:
+    """The patient's questions answered in words, before any table (details follow on later pages)."""
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.cell(0, 8, "The patient's questions, answered from the diary", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for q in r.doc.get("questions") or []:
+        pdf.set_font("DejaVu", "B", 9.5)
+        pdf.multi_cell(0, 5, plain(q["question"], 200), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.para(q["answer"], 9)
+        if q.get("needed"):
+            pdf.para("What it would take: " + q["needed"], 8)
+        pdf.ln(1)
+
+
 def _summary_page(pdf: ReportPDF, r: Report) -> None:
     doc = r.doc
     period = doc["period"]
+    _answers(pdf, r)
+    pdf.ln(2)
     pdf.set_font("DejaVu", "B", 15)
     pdf.cell(0, 8, "One-minute summary", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.para(
@@ -270,7 +285,7 @@ def _treatment_pages(pdf: ReportPDF, r: Report) -> None:
     )
     rows = [
         [
-            t["factor"],
+            t.get("label") or t["factor"],
             f"day -{t['lag_days']}" if t["lag_days"] else "same day",
             VERDICTS[t["verdict"]],
             f"{t['effect']:.2f} ({t['ci'][0]:.2f}–{t['ci'][1]:.2f})" if t.get("effect") is not None else "–",
