@@ -90,3 +90,49 @@ def test_help_is_answered_without_setting_up_django_or_the_analysis_stack(args, 
     )
     assert "Usage: relief" in done.stdout
     assert "LOADED False []" in done.stderr
+
+
+def test_aura_spread_positive_and_one_sided_can_be_logged_so_1_2_is_reachable_from_the_cli():
+    from tests.factories import make_user
+
+    make_user("aura", time_zone="Europe/Berlin")
+    runner = CliRunner()
+    for day in (20, 10):
+        logged = runner.invoke(
+            cli,
+            [
+                "--user",
+                "aura",
+                "log",
+                "attack",
+                "--start",
+                f"{day * 24}h ago",
+                "--end",
+                f"{day * 24 - 8}h ago",
+                "--pain",
+                "7",
+                "--side",
+                "left",
+                "--quality",
+                "pulsating",
+                "--nausea",
+                "--aura-visual",
+                "--aura-minutes",
+                "20",
+                "--aura-spread",
+                "--aura-positive",
+                "--aura-one-sided",
+            ],
+            catch_exceptions=False,
+        )
+        assert logged.exit_code == 0, logged.output
+        entry = json.loads(logged.stdout)["entry"]
+        assert (entry["aura_spreads_gradually"], entry["aura_positive"], entry["aura_unilateral"]) == (
+            True,
+            True,
+            True,
+        )
+    result = runner.invoke(cli, ["--user", "aura", "analyze", "--json"], catch_exceptions=False)
+    findings = {f["code"]: f for f in json.loads(result.stdout)["classification"]["findings"]}
+    assert findings["1.2"]["status"] == "met"
+    assert findings["1.1"]["status"] == "not_met"

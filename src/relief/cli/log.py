@@ -99,6 +99,23 @@ def _tri_state_options(names: list[str]) -> Callable[[Callable[..., Any]], Calla
 @_tri_state_options(SYMPTOM_OPTIONS + AURA_OPTIONS)
 @click.option("--aura-minutes", type=int, default=None, help="How long the aura lasted.")
 @click.option(
+    "--aura-spread/--no-aura-spread",
+    "aura_spreads_gradually",
+    default=None,
+    help="The aura spread gradually over 5 minutes or more (omit: unknown).",
+)
+@click.option(
+    "--aura-positive/--no-aura-positive",
+    default=None,
+    help="The aura had positive symptoms: flickering lights, zigzags, pins and needles (omit: unknown).",
+)
+@click.option(
+    "--aura-one-sided/--no-aura-one-sided",
+    "aura_unilateral",
+    default=None,
+    help="The aura was on one side (omit: unknown).",
+)
+@click.option(
     "--most-bothersome", type=click.Choice(["nausea", "photophobia", "phonophobia", "other"]), default=None
 )
 @click.option(
