@@ -19,7 +19,7 @@ import pandas as pd
 
 from .daily import attack_days
 from .exceptions import NotFittedError
-from .frames import Diary
+from .frames import Diary, records
 
 MET, NOT_MET, NOT_EVALUABLE = "met", "not_met", "not_evaluable"
 Tri = bool | None
@@ -294,7 +294,7 @@ def attack_criteria(attacks: pd.DataFrame, treated_ids: set[str] | None = None) 
     attack meeting B-D *without* aura (an attack with aura counts for 1.2).
     """
     treated_ids = treated_ids or set()
-    rows = [_attack_row(a, a["id"] in treated_ids) for a in attacks.to_dict("records")]
+    rows = [_attack_row(a, a["id"] in treated_ids) for a in records(attacks)]
     return pd.DataFrame(rows, columns=list(ATTACK_CRITERIA_COLUMNS))
 
 
@@ -494,7 +494,7 @@ class DiaryClassification:
         migraine_like = np.zeros(n_days, dtype=bool)
         unknown = np.zeros(n_days, dtype=bool)
         relieved = _relieved_by_specific(diary)
-        for k, row in enumerate(att.to_dict("records")):
+        for k, row in enumerate(records(att)):
             first, last = int(ad.first_day[k]), int(ad.last_day[k])
             if first < 0:
                 continue

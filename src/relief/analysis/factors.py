@@ -113,7 +113,7 @@ ALCOHOL_WORDS = (
 def primary_family(
     names: list[str],
     suspected: tuple[str, ...] = (),
-    lags: tuple[int, ...] = (0, 1, 2),
+    lags: tuple[int, ...] = (0, 1),
     established: tuple[tuple[str, int], ...] = ESTABLISHED,
 ) -> set[tuple[str, int]]:
     """The factor-lags tested as the primary family for a diary with factors ``names``."""

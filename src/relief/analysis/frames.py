@@ -84,6 +84,7 @@ and are never read as "absent" or zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -213,6 +214,13 @@ def known_durations(attacks: pd.DataFrame) -> npt.NDArray[np.float64]:
     values = pd.to_numeric(attacks["duration_h"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(invalid="ignore"):
         return np.where(values > 0, values, np.nan)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts, like ``frame.to_dict("records")`` but several times faster on nullable columns."""
+    columns = [str(c) for c in frame.columns]
+    arrays = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*arrays, strict=True)] if len(frame) else []
 
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from .classify import (
 )
 from .daily import attack_days, day_positions
 from .exceptions import NotFittedError
-from .frames import Diary, known_durations
+from .frames import Diary, known_durations, records
 from .questionnaires import GRADERS, SCORERS
 from .stats import slope_with_ci
 
@@ -76,7 +76,7 @@ def migraine_attacks(
     out = np.zeros(len(attacks), dtype=bool)
     known = np.ones(len(attacks), dtype=bool)
     durations = known_durations(attacks)
-    for k, a in enumerate(attacks.to_dict("records")):
+    for k, a in enumerate(records(attacks)):
         long_enough: Tri
         if not np.isnan(durations[k]):
             long_enough = float(durations[k]) >= definition.min_duration_h

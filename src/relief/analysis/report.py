@@ -33,7 +33,7 @@ DISCLAIMER = (
 @dataclass(frozen=True)
 class AnalysisConfig:
     migraine_day: MigraineDayDefinition = field(default_factory=MigraineDayDefinition)
-    lags: tuple[int, ...] = (0, 1, 2)
+    lags: tuple[int, ...] = (0, 1)
     fdr: float = 0.05
     minimum: MinimumData = field(default_factory=MinimumData)
     kratom_bands: tuple[tuple[str, float, float], ...] = DEFAULT_BANDS

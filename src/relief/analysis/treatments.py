@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .exceptions import NotFittedError
-from .frames import Diary, known_durations, nrs_to_4pt
+from .frames import Diary, known_durations, nrs_to_4pt, records
 from .results import DoseResponseResult, Rate, SideEffectResult, TreatmentResult
 from .stats import Z95, fit_logistic, lr_pvalue, newcombe_difference, wilson_interval
 
@@ -89,15 +89,15 @@ def treated_attack_table(
         doses["attack_id"].notna() & (doses["reason"].astype("string").fillna("acute") != "preventive")
     ]
     acute = acute.assign(_aid=acute["attack_id"].astype(str)).sort_values(["_aid", "taken_at"])
-    records = acute.to_dict("records")
+    rows_in = records(acute)
     seconds = (acute["taken_at"].astype("int64") // 10**9).to_numpy()
     rows: list[dict[str, Any]] = []
     i = 0
-    while i < len(records):
+    while i < len(rows_in):
         j = i + 1
-        while j < len(records) and records[j]["_aid"] == records[i]["_aid"]:
+        while j < len(rows_in) and rows_in[j]["_aid"] == rows_in[i]["_aid"]:
             j += 1
-        first = records[i]
+        first = rows_in[i]
         hours_after = (seconds[i + 1 : j] - seconds[i]) / 3600.0
         i_next = j
         rescue_before_2h = bool((hours_after < 2).any())

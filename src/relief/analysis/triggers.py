@@ -1,6 +1,9 @@
 """Trigger and protector analysis: adjusted discrete-time hazard of attack onset.
 
-For every candidate factor and lag (0, 1, 2 days) a Firth-penalised logistic
+For every candidate factor and lag (0 and 1 day by default; lag 2 was dropped
+because a day two days after an exposure is often inside the attack the
+exposure set off, which made lag-2 "protectors" out of real triggers) a
+Firth-penalised logistic
 model is fitted on the *at-risk* days (days not inside an ongoing attack):
 
     logit P(attack starts on day t) = a + b * factor[t - lag] + c' adjusters[t]
@@ -89,7 +92,7 @@ class TriggerAnalysis:
 
     def __init__(
         self,
-        lags: tuple[int, ...] = (0, 1, 2),
+        lags: tuple[int, ...] = (0, 1),
         fdr: float = 0.05,
         minimum: MinimumData | None = None,
         adjusters: tuple[tuple[str, int], ...] = CORE_ADJUSTERS,
@@ -176,7 +179,7 @@ def analyse_triggers(
     onset: FloatArray,
     inside: npt.NDArray[np.bool_],
     *,
-    lags: tuple[int, ...] = (0, 1, 2),
+    lags: tuple[int, ...] = (0, 1),
     fdr: float = 0.05,
     minimum: MinimumData | None = None,
     adjusters: tuple[tuple[str, int], ...] = CORE_ADJUSTERS,
