@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     ("report", "/exchange/report/", "One-minute summary"),
-    ("insights", "/insights/", "How treatments worked"),
+    ("insights", "/insights/", "Your questions, answered from your diary"),
     ("safety", "/safety/", "Information, not medical advice"),
 ]
 
@@ -31,4 +31,8 @@ def test_each_report_page_renders_its_charts_is_accessible_and_stays_on_this_ser
         width = session.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], f"{name} is {width[0]} px wide on a {width[1]} px screen"
         session.screenshot(f"{name}-{size}")
+        if name == "insights" and size == "phone":
+            # answers first, details folded away: the page fits a few phone screens
+            height = session.page.evaluate("document.documentElement.scrollHeight")
+            assert height <= 5 * 844, f"the insights page is {height} px tall on a phone"
         assert session.serious_accessibility_problems() == [], name

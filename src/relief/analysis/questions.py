@@ -299,6 +299,17 @@ def working_less(doc: dict[str, Any]) -> Answer:
         answer = "Yes, it looks that way: " + body[0].lower() + body[1:]
     elif relief["verdict"] == "rising":
         answer = "No, if anything it works better: " + body[0].lower() + body[1:]
+    elif ci[0] is not None and ci[1] is not None and ci[0] < -0.3 and ci[1] > 0.3:
+        more = 3 * max(10, relief.get("n") or 0)  # four times the data halves an interval
+        return Answer(
+            "working_less",
+            q,
+            "Too early to tell: " + body[0].lower() + body[1:] + " That range is too wide to say either way.",
+            "not_enough_data",
+            needed=f"Roughly {more} more kratom-treated attacks with pain scored before and 2 hours after "
+            "would about halve that range.",
+            details=details,
+        )
     else:
         answer = "No clear change: " + body[0].lower() + body[1:]
     for s in (dose, per_day):
@@ -373,7 +384,7 @@ def what_comes_before(doc: dict[str, Any]) -> Answer:
     share = exposed / max(exposed + unexposed, 1)
     more_days = max((per_group - exposed) / max(share, 1e-9), 0.0)
     needed = (
-        f"Nothing stands out yet. The closest is {best['label'] or best['factor']}"
+        f"The closest is {best['label'] or best['factor']}"
         f"{LAG_NOTES.get(best['lag_days'], '')}; telling an effect of this size apart would take about "
         f"{math.ceil(more_days / 7)} more weeks of daily check-ins."
     )
