@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from relief.analysis.stats import (
+    adaptive_bh,
     benjamini_hochberg,
     fit_logistic,
     group_binary_rows,
@@ -91,6 +92,21 @@ def test_benjamini_hochberg_leaves_missing_p_values_missing() -> None:
     q = benjamini_hochberg(np.array([0.01, np.nan, 0.04]))
     assert np.isnan(q[1])
     np.testing.assert_allclose(q[[0, 2]], [0.02, 0.04])
+
+
+def test_adaptive_bh_rejects_exactly_what_statsmodels_two_stage_bky_rejects() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        p = np.concatenate([rng.uniform(0, 0.02, rng.integers(0, 8)), rng.uniform(0, 1, rng.integers(1, 12))])
+        expected = multipletests(p, alpha=0.05, method="fdr_tsbky")[0]
+        np.testing.assert_array_equal(adaptive_bh(p, 0.05) <= 0.05, expected)
+
+
+def test_adaptive_bh_finds_more_than_bh_when_most_hypotheses_are_false() -> None:
+    p = np.array([0.001, 0.004, 0.012, 0.02, 0.03, 0.04, 0.3])
+    assert (adaptive_bh(p, 0.05) <= 0.05).sum() > (benjamini_hochberg(p) <= 0.05).sum()
 
 
 def test_wilson_interval_matches_statsmodels() -> None:

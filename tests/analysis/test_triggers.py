@@ -11,7 +11,7 @@ from relief.analysis.daily import attack_days
 from relief.analysis.exceptions import InsufficientDataWarning
 from relief.analysis.factors import daily_factors, factor_label
 from relief.analysis.simulate import simulate_diary
-from relief.analysis.stats import benjamini_hochberg
+from relief.analysis.stats import adaptive_bh, benjamini_hochberg
 from relief.analysis.triggers import TriggerAnalysis
 
 from .helpers import make_attack, make_days, make_diary
@@ -83,12 +83,13 @@ def test_the_screening_refits_stop_once_the_adjusters_repeat(long_diary, monkeyp
     assert 2 <= len(passes) < 51
 
 
-def test_q_values_are_benjamini_hochberg_within_each_family(long_diary) -> None:  # type: ignore[no-untyped-def]
+def test_q_values_are_adaptive_bh_in_the_primary_family_and_bh_in_the_exploratory_one(long_diary) -> None:  # type: ignore[no-untyped-def]
     summary = TriggerAnalysis().fit(long_diary.diary).summary()
     evaluated = summary[summary["verdict"] != "not_enough_data"]
     assert set(evaluated["family"]) == {"primary", "exploratory"}
-    for _, members in evaluated.groupby("family"):
-        expected = benjamini_hochberg(members["p_value"].to_numpy(dtype=float))
+    for family, members in evaluated.groupby("family"):
+        p = members["p_value"].to_numpy(dtype=float)
+        expected = adaptive_bh(p, 0.05) if family == "primary" else benjamini_hochberg(p)
         np.testing.assert_allclose(members["q_value"].to_numpy(dtype=float), expected)
 
 

@@ -38,7 +38,7 @@ from .factors import (
 )
 from .frames import Diary
 from .results import TriggerResult
-from .stats import Z95, benjamini_hochberg, fit_logistic, group_binary_rows, lr_pvalue
+from .stats import Z95, adaptive_bh, benjamini_hochberg, fit_logistic, group_binary_rows, lr_pvalue
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -76,6 +76,7 @@ class _PassOptions:
     firth: bool
     family: set[tuple[str, int]]
     proxy_r: float
+    adaptive: bool = True
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ def analyse_triggers(
     families: bool = True,
     proxy_r: float = 0.3,
     established: tuple[tuple[str, int], ...] = ESTABLISHED,
+    adaptive: bool = True,
 ) -> list[TriggerResult]:
     """The array-level core of :class:`TriggerAnalysis` (used by the simulation study).
 
@@ -216,7 +218,7 @@ def analyse_triggers(
     }
     names = [c for c in (factors or tuple(exposures.columns)) if c in arrays]
     family = primary_family(names, suspected, lags, established) if families else set()
-    opts = _PassOptions(fdr, minimum, firth, family, proxy_r)
+    opts = _PassOptions(fdr, minimum, firth, family, proxy_r, adaptive)
     results = _one_pass(names, lags, arrays, core, {}, onset, ~inside, opts)
     if not two_stage:
         return results
@@ -413,9 +415,12 @@ def _one_pass(
     p_all = np.array(pvals, dtype=np.float64)
     primary = np.array([r.family == "primary" for r in rows], dtype=bool)
     q = np.full(len(rows), np.nan)
-    for members in (primary, ~primary):
-        if members.any():
-            q[members] = benjamini_hochberg(p_all[members])
+    if primary.any():
+        q[primary] = (
+            adaptive_bh(p_all[primary], opts.fdr) if opts.adaptive else benjamini_hochberg(p_all[primary])
+        )
+    if (~primary).any():
+        q[~primary] = benjamini_hochberg(p_all[~primary])
     out: list[TriggerResult] = []
     for row, qv in zip(rows, q, strict=True):
         if row.verdict == "not_enough_data":
