@@ -3,16 +3,16 @@
 For every candidate factor and lag (0 and 1 day by default; lag 2 was dropped
 because a day two days after an exposure is often inside the attack the
 exposure set off, which made lag-2 "protectors" out of real triggers) a
-Firth-penalised logistic
-model is fitted on the *at-risk* days (days not inside an ongoing attack):
+Firth-penalised logistic model is fitted on the *at-risk* days (days not inside an ongoing attack):
 
     logit P(attack starts on day t) = a + b * factor[t - lag] + c' adjusters[t]
 
 where the adjusters are the core factors of :data:`factors.CORE_ADJUSTERS`
 (menstrual window, sleep below usual and high stress, at lags 0 and 1), so a
 factor that merely travels with one of them is not called a trigger.  The
-evidence for ``b != 0`` is a penalised likelihood-ratio test; all tests of one
-diary are controlled together with Benjamini-Hochberg.
+evidence for ``b != 0`` is a penalised likelihood-ratio test; false discoveries
+are controlled within two families (primary: established triggers at usual
+lags; exploratory: the rest), see :func:`analyse_triggers`.
 """
 
 from __future__ import annotations
@@ -208,6 +208,15 @@ def analyse_triggers(
     With ``prune_core``, the refits keep only the lags of each core adjuster
     that look relevant (p <= 0.2, at least the best lag), which saves
     parameters in short diaries.  The tests of the last refit are reported.
+
+    With ``families`` the tests fall into two families, each with its own
+    false-discovery control: the pre-specified *primary* family
+    (:func:`factors.primary_family`: established triggers at their usual lags,
+    alcohol-named tags and ``suspected`` factors; two-stage adaptive BH when
+    ``adaptive``) and the *exploratory* rest (plain BH).  A factor is never
+    adjusted for a factor of its own construct (short sleep for sleep below
+    usual, alcohol for a wine tag), nor for a screened adjuster that travels
+    with it (|r| >= ``proxy_r``).
     """
     minimum = minimum or MinimumData()
     arrays = {c: exposures[c].to_numpy(dtype=np.float64) for c in exposures.columns}
