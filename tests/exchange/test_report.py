@@ -46,9 +46,11 @@ def test_the_pdf_opens_with_a_one_page_summary_and_every_page_says_the_data_is_s
     path = tmp_path / "report.pdf"
     write_report(user, path)
     pages = pages_text(path)
-    assert len(pages) == 4
-    assert "One-minute summary" in pages[0]
-    assert "Treatment response" in pages[1]
+    assert len(pages) == 5
+    assert "The patient's questions, answered from the diary" in pages[0]
+    assert "Does kratom help my attacks?" in pages[0]
+    assert "One-minute summary" in pages[1]
+    assert "Treatment response" in pages[2]
     for text in pages:
         assert NOTICE in " ".join(text.split())
 
@@ -61,7 +63,7 @@ def test_the_summary_numbers_are_those_of_analyze(tmp_path):
     assert report.doc["classification"]["findings"] == expected["classification"]["findings"]
     path = tmp_path / "report.pdf"
     write_report(user, path, report.start, report.end)
-    first = " ".join(pages_text(path)[0].split())
+    first = " ".join(pages_text(path)[1].split())  # page 1 holds the answers, page 2 the summary
     for month in expected["frequency"]["monthly"][-6:]:
         row = (
             f"{month['month']} {month['days']} {month['headache_days']} {month['migraine_days']} "
@@ -106,7 +108,7 @@ def test_person_written_text_is_written_as_text_in_the_pdf_and_escaped_on_the_pa
     feverfew_attack(user, name)
     path = tmp_path / "report.pdf"
     write_report(user, path, today_for(user) - timedelta(days=10), today_for(user))
-    assert name in " ".join(pages_text(path)[1].split())
+    assert name in " ".join(" ".join(pages_text(path)).split())
     client = Client()
     client.force_login(user)
     page = client.get(reverse("exchange:report_home"), follow=True).content.decode()
@@ -199,6 +201,6 @@ def test_an_empty_diary_still_gets_a_report_that_says_so(tmp_path):
     user = make_user()
     path = tmp_path / "empty.pdf"
     write_report(user, path)
-    first = " ".join(pages_text(path)[0].split())
+    first = " ".join(pages_text(path)[1].split())  # page 1 holds the answers, page 2 the summary
     assert "0 attacks" in first
     assert "No kratom recorded in this period." in first

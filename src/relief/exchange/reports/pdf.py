@@ -138,7 +138,7 @@ def _summary_page(pdf: ReportPDF, r: Report) -> None:
     doc = r.doc
     period = doc["period"]
     _answers(pdf, r)
-    pdf.ln(2)
+    pdf.add_page()  # the answers have the first page to themselves; the one-page summary follows
     pdf.set_font("DejaVu", "B", 15)
     pdf.cell(0, 8, "One-minute summary", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.para(
