@@ -92,6 +92,7 @@ def test_help_is_answered_without_setting_up_django_or_the_analysis_stack(args, 
     assert "LOADED False []" in done.stderr
 
 
+@pytest.mark.django_db
 def test_aura_spread_positive_and_one_sided_can_be_logged_so_1_2_is_reachable_from_the_cli():
     from tests.factories import make_user
 
