@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from relief.conf import data_dir, env, env_bool
+from relief.conf import env, env_bool, private_data_dir, private_file, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -25,24 +25,17 @@ HOSTED = env_bool("RELIEF_HOSTED")
 def _secret_key() -> str:
     configured = env("RELIEF_SECRET_KEY")
     if HOSTED and not DEBUG:
-        if not configured:
-            raise ImproperlyConfigured(
-                "RELIEF_SECRET_KEY is not set; hosted mode needs it. Generate one with: "
-                "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
-            )
-        if len(configured) < 50 or len(set(configured)) < 5:
-            raise ImproperlyConfigured(
-                "RELIEF_SECRET_KEY is too weak for hosted mode; use at least 50 random characters"
-            )
+        problem = secret_key_problem(configured)
+        if problem:
+            raise ImproperlyConfigured(problem)
     if configured:
         return configured
     # A self-hosted install keeps a generated key next to its data, readable by
     # its owner only (created with mode 0600, never world-readable even briefly).
-    key_file = data_dir() / "secret_key"
+    key_file = private_data_dir() / "secret_key"
     try:
         return key_file.read_text().strip()
     except FileNotFoundError:
-        key_file.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(50)
         try:
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -82,7 +75,9 @@ MIDDLEWARE = [
     "relief.core.security.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "relief.core.security.SecurityHeadersMiddleware",
+    "relief.core.security.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "relief.core.security.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,11 +108,13 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, object]:
     if not url:
-        path = data_dir() / "relief.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{path}"
+        url = f"sqlite:///{private_data_dir() / 'relief.sqlite3'}"
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Health data: the file is created readable by its owner only (its -wal and -shm files
+        # take the same mode from SQLite).  Deleted rows are overwritten, not left in free pages.
+        if str(config["NAME"]) not in {"", ":memory:"}:
+            private_file(Path(str(config["NAME"])))
         # WAL lets readers work while one writer writes; IMMEDIATE takes the
         # write lock at BEGIN so two writers queue instead of failing midway.
         config["OPTIONS"] = {
@@ -125,7 +122,7 @@ def _database(url: str) -> dict[str, object]:
             "timeout": 20,
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-                "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;PRAGMA secure_delete=ON;"
             ),
         }
     else:
@@ -156,7 +153,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = data_dir() / "static"
+STATIC_ROOT = private_data_dir() / "static"
 # WhiteNoise serves collected files from here (and from the finders); it warns when the folder is missing.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -167,7 +164,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Bodies beyond these sizes are refused with 413 before a view runs (relief.core.security).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 EMAIL_BACKEND = env("RELIEF_EMAIL_BACKEND")
+if HOSTED and not DEBUG and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # The console backend prints every mail, password-reset links included, into the server log.
+    raise ImproperlyConfigured(
+        "RELIEF_EMAIL_BACKEND is the console backend, which writes password-reset links into the "
+        "server log; hosted mode needs a real one, for example "
+        "django.core.mail.backends.smtp.EmailBackend (with EMAIL_HOST settings) "
+    )
 DEFAULT_FROM_EMAIL = env("RELIEF_DEFAULT_FROM_EMAIL")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -27,6 +30,31 @@ class UUIDModel(models.Model):
                 if isinstance(value, datetime) and value.tzinfo is not None:
                     setattr(self, field.attname, value.astimezone(UTC))
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Django's checks, then what no database can store, named by field (every import, form,
+        API call and command goes through here): text with a NUL character or a lone surrogate,
+        numbers that are not finite."""
+        from relief.core.security import number_problem, text_problem
+
+        errors: dict[str, list[str]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        for field in self._meta.concrete_fields:
+            if field.name in errors or (exclude and field.name in exclude):
+                continue
+            value = getattr(self, field.attname)
+            problem = ""
+            if isinstance(value, str):
+                problem = text_problem(value)
+            elif isinstance(value, float) and not math.isfinite(value):
+                problem = number_problem(value)
+            if problem:
+                errors[field.name] = [problem]
+        if errors:
+            raise ValidationError(errors)
 
 
 class OwnedModel(UUIDModel):
