@@ -19,7 +19,7 @@ from relief.accounts.services import time_zone_of
 from relief.core import entries
 from relief.core.access import owned, resolve_reader
 from relief.core.services import Saved, owner_of
-from relief.core.timeutil import TimeInputError, make_aware_local
+from relief.core.timeutil import LAST_DAY, TimeInputError, make_aware_local
 from relief.core.validation import EARLIEST_YEAR
 from relief.sharing.models import Share
 
@@ -211,6 +211,8 @@ def since_utc(user: Any, value: datetime | None) -> datetime | None:
         return None
     if value.year <= EARLIEST_YEAR:
         return datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
+    if value.year > LAST_DAY.year:  # after everything the journal can hold (and no overflow at 9999)
+        return datetime(LAST_DAY.year + 1, 1, 1, tzinfo=UTC)
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(time_zone_of(user)))
     return value.astimezone(UTC)

@@ -12,6 +12,16 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+# The days the app can hold: entries start in 1900 (see relief.core.validation.EARLIEST_YEAR) and
+# nothing is planned past 2199.  Days outside are refused before any date arithmetic, which at
+# the edges of Python's calendar (0001-01-01, 9999-12-31) would overflow.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+def is_supported_day(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
 
 class TimeInputError(ValueError):
     """A time the person typed that cannot be read unambiguously."""

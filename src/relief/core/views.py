@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from relief.accounts.services import get_profile, today_for
 from relief.core.calendar import month_for
 from relief.core.decorators import AuthedRequest, journal_view
+from relief.core.timeutil import is_supported_day
 from relief.core.web import next_url
 from relief.diary.models import Attack, DayRecord
 from relief.diary.services import entries_for_day
@@ -88,6 +89,8 @@ def day_view(request: AuthedRequest, day: str) -> HttpResponse:
         shown = date.fromisoformat(day)
     except ValueError as exc:
         raise Http404("no such day") from exc
+    if not is_supported_day(shown):
+        raise Http404("no such day: the journal keeps days from 1900 to 2199")
     context = {
         "day": shown,
         "entries": entries_for_day(request.user, shown),

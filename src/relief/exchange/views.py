@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from relief.accounts.services import get_profile
 from relief.core.access import get_owned_or_404, read_view
 from relief.core.decorators import journal_view
+from relief.core.periods import bounded_period
 from relief.core.types import AuthedRequest
-from relief.core.web import period_from_query
+from relief.core.validation import finite
 from relief.exchange import tasks as import_tasks
 from relief.exchange.importers import FORMATS, ImportFormatError
 from relief.exchange.importers.detect import ALL_FORMATS
@@ -29,6 +30,31 @@ from relief.exchange.services import confirm_pending, keep_pending, preview
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CHOICES: dict[str, str] = {"auto": "Recognise it from the file", **ALL_FORMATS, **FORMATS}
+# The web import checks and saves in the request; beyond this many rows it would hold a worker
+# for many seconds, so larger files are refused with the limit in the message.
+MAX_WEB_IMPORT_ROWS = 5000
+
+
+def count_records(data: bytes) -> int:
+    """A quick estimate of the rows of an upload before any checking: the lines of a CSV file, or
+    the entries in the lists of a JSON one (nested lists, such as an attack's pain, count too)."""
+    if data.lstrip()[:1] not in (b"{", b"["):
+        return max(0, data.count(b"\n") - 1)
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return 0  # the importer says what is wrong with it
+
+    def entries(value: Any, depth: int) -> int:
+        if depth > 4:
+            return 0
+        if isinstance(value, dict):
+            return sum(entries(v, depth + 1) for v in value.values())
+        if isinstance(value, list):
+            return len(value) + sum(entries(v, depth + 1) for v in value)
+        return 0
+
+    return entries(document, 0)
 
 
 @journal_view
@@ -58,10 +84,18 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         return render(request, "exchange/import.html", context, status=400)
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
         context["error"] = (
-            f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; import it with `relief import`."
+            f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB, the limit of the web import; "
+            "import it on the server with `relief import`."
         )
-        return render(request, "exchange/import.html", context, status=400)
+        return render(request, "exchange/import.html", context, status=413)
     data = upload.read()
+    records = count_records(data)
+    if records > MAX_WEB_IMPORT_ROWS:
+        context["error"] = (
+            f"The file has about {records:,} rows; the web import takes at most {MAX_WEB_IMPORT_ROWS:,} "
+            "at once. Split the file, or import it on the server with `relief import`."
+        )
+        return render(request, "exchange/import.html", context, status=413)
     mapping = request.POST.get("mapping", "").strip() or None
     person = request.POST.get("person", "").strip() or None
     name = upload.name or "upload"
@@ -159,7 +193,7 @@ def import_status(request: AuthedRequest, pk: str) -> HttpResponse:
 def export_fhir(request: AuthedRequest) -> HttpResponse:
     from relief.exchange.fhir import export_bundle
 
-    body = json.dumps(export_bundle(request.user), indent=2, ensure_ascii=False)
+    body = json.dumps(finite(export_bundle(request.user)), indent=2, ensure_ascii=False, allow_nan=False)
     response = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="relief-journal.fhir.json"'
     return response
@@ -195,7 +229,7 @@ def report_page(request: HttpRequest, owner, share) -> HttpResponse:
     from relief.insights import svg
     from relief.insights.chartdata import ALL_CHARTS, chart_data
 
-    start, end, error = period_from_query(request)
+    start, end, error = bounded_period(request, owner)
     if error:
         return render(request, "exchange/report.html", {"error": error, "notice": NOTICE}, status=400)
     report = build_report(owner, start, end)
@@ -211,7 +245,7 @@ def report_pdf(request: HttpRequest, owner, share) -> HttpResponse:
     from relief.exchange.reports.data import build_report
     from relief.exchange.reports.pdf import render_pdf
 
-    start, end, error = period_from_query(request)
+    start, end, error = bounded_period(request, owner)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
     report = build_report(owner, start, end)

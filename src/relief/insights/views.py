@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET
 from relief.accounts.services import time_zone_of
 from relief.core.access import read_view
 from relief.core.decorators import journal_view
+from relief.core.periods import bounded_period
 from relief.core.timeutil import zone
 from relief.core.types import AuthedRequest
-from relief.core.web import period_from_query
 from relief.insights import svg
 from relief.insights.services import CHART_NAMES, PageState, page_state, period_key
 from relief.insights.tasks import prepare_period, schedule_recompute
@@ -111,7 +111,7 @@ def _state_context(
 
 def _page(request: HttpRequest, owner: User, *, who: str | None = None) -> HttpResponse:
     """The page for ``owner``'s diary, from the last stored result; the analysis runs on the worker."""
-    start, end, error = period_from_query(request)
+    start, end, error = bounded_period(request, owner)
     if error:
         return render(request, "insights/index.html", {"error": error}, status=400)
     state = page_state(owner, start, end)
@@ -139,7 +139,7 @@ def _page(request: HttpRequest, owner: User, *, who: str | None = None) -> HttpR
 
 def _state(request: HttpRequest, owner: User, page_url: str) -> HttpResponse:
     """The status partial the page polls: still updating, or ready (then the page reloads or offers it)."""
-    start, end, error = period_from_query(request)
+    start, end, error = bounded_period(request, owner)
     if error:
         return HttpResponse(error, status=400)
     state = page_state(owner, start, end)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from relief.core import alerts as alert_tools
 from relief.core.access import get_owned_or_404, owned
 from relief.core.decorators import AuthedRequest, journal_view
+from relief.core.timeutil import is_supported_day
 from relief.core.web import add_errors, confirm_delete, saved, update
 from relief.diary.forms import AttackForm
 from relief.diary.models import Attack, PainSample
@@ -173,9 +174,10 @@ def attack_new(request: AuthedRequest) -> HttpResponse:
 def noon_of(text: str) -> datetime | None:
     """Noon of a day given as ?date=YYYY-MM-DD (a form's starting value), else None."""
     try:
-        return datetime.combine(date.fromisoformat(text), time(12, 0))
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return datetime.combine(day, time(12, 0)) if is_supported_day(day) else None
 
 
 def _day(attack: Attack) -> str:

@@ -14,6 +14,7 @@ from relief.accounts.services import checkin_day_for, get_profile, today_for
 from relief.core.access import get_owned_or_404, owned
 from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.display import day_text
+from relief.core.timeutil import is_supported_day
 from relief.core.web import add_errors, confirm_delete, saved
 from relief.diary.forms import CheckinForm
 from relief.diary.models import DayFactor, DayRecord, FactorTag
@@ -29,6 +30,8 @@ def _chosen_day(request: AuthedRequest) -> date:
         chosen = date.fromisoformat(text)
     except ValueError as exc:
         raise Http404("no such day") from exc
+    if not is_supported_day(chosen):
+        raise Http404("no such day: the journal keeps days from 1900 to 2199")
     return chosen
 
 
