@@ -33,9 +33,14 @@ def serve(host, port, workers, with_worker) -> None:
     from gunicorn.app.base import BaseApplication
 
     from relief.cli import ensure_migrated
+    from relief.core.logging import gunicorn_logconfig
 
     ensure_migrated()
     _collect_static()
+    from relief.conf import wide_permissions
+
+    for line in wide_permissions():
+        click.echo(f"Warning: {line} (others on this machine could read health data)", err=True)
     _welcome(host, port)
 
     class Server(BaseApplication):
@@ -43,6 +48,9 @@ def serve(host, port, workers, with_worker) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", None)  # request lines could carry health data in query strings
+            # gunicorn's own lines ("Error handling request GET /shared/rs_…") pass the filter
+            # that redacts share, sign-in and API tokens and drops query strings.
+            self.cfg.set("logconfig_dict", gunicorn_logconfig(access=False))
             self.cfg.set("graceful_timeout", 10)
             # Load the app (and its analysis libraries) once in the master, so no worker's
             # first request pays for importing pandas and SciPy under the worker timeout.
