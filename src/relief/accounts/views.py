@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -25,6 +26,7 @@ from relief.accounts.services import create_account, default_time_zone, get_prof
 from relief.accounts.services_links import _hash, consume_login_link
 from relief.accounts.sudo import require_recent_authentication
 from relief.core.decorators import AuthedRequest, journal_view
+from relief.core.validation import finite
 from relief.core.web import add_errors, next_url
 from relief.exchange.jsonformat import export_document
 
@@ -67,13 +69,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     blocked = False
     if request.method == "POST":
         username = request.POST.get("username", "")
-        if ratelimit.is_blocked(username, _address(request)):
+        known = ratelimit.is_known_device(request, username)
+        if ratelimit.is_blocked(username, _address(request), known_device=known):
             form = AuthenticationForm(request, initial={"username": username})
             blocked = True
         elif form.is_valid():
             ratelimit.clear(username)
             login(request, form.get_user())
-            return HttpResponseRedirect(next_url(request, reverse("today")))
+            response = HttpResponseRedirect(next_url(request, reverse("today")))
+            ratelimit.remember_device(response, username)
+            return response
         else:
             ratelimit.record_failure(username, _address(request))
     context = {"form": form, "next": next_url(request, ""), "blocked": blocked}
@@ -107,17 +112,15 @@ def login_link(request: HttpRequest, token: str) -> HttpResponse:
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return HttpResponseRedirect(next_url(request, reverse("today")))
-        link = None
-    else:
-        link = (
-            LoginLink.objects.select_related("user")
-            .filter(token_hash=_hash(token), used_at__isnull=True)
-            .first()
-        )
-    valid = link is not None
+    link = (
+        LoginLink.objects.select_related("user").filter(token_hash=_hash(token), used_at__isnull=True).first()
+    )
+    expired = link is not None and link.expires_at <= timezone.now()
+    valid = link is not None and not expired
     context = {
         "valid": valid,
-        "account": link.user.get_username() if link is not None else "",
+        "expired": expired,  # the page then says how to get a new link instead of offering to sign in
+        "account": link.user.get_username() if link is not None and valid else "",
         "confirming": bool(request.GET.get("next")),
     }
     return render(request, "accounts/login_link.html", context, status=200 if valid else 410)
@@ -144,7 +147,8 @@ def export(request: AuthedRequest) -> HttpResponse:
     """Everything the person logged, in the project's JSON format, as a download."""
     document = export_document(request.user)
     response = HttpResponse(
-        json.dumps(document, indent=2, ensure_ascii=False, default=str), content_type="application/json"
+        json.dumps(finite(document), indent=2, ensure_ascii=False, default=str, allow_nan=False),
+        content_type="application/json",
     )
     name = f"relief-journal-{request.user.get_username()}-{date.today():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
