@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from relief.core.access import OWNER_PATHS
 from relief.diary.services import Pain, log_attack, log_day, log_questionnaire
-from relief.sharing.services import create_api_token, create_link_share, invite_reader
+from relief.sharing.services import accept_invitation, create_api_token, create_link_share, invite_reader
 from relief.treatments.services import add_custom_unit, log_dose
 from tests.factories import (
     ago,
@@ -51,7 +51,10 @@ def logged_in(user: User, **kwargs: Any) -> Client:
 
 
 def share_with(owner: User, reader: User) -> Any:
-    return invite_reader(owner, username_or_email=reader.username, label="Dr Reader")
+    """An invitation from ``owner`` that ``reader`` has accepted."""
+    return accept_invitation(
+        reader, invite_reader(owner, username_or_email=reader.username, label="Dr Reader")
+    )
 
 
 def profile_id(user: User) -> str:

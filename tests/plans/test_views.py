@@ -177,13 +177,13 @@ def shared_urls(owner, trial) -> list[str]:
 
 
 def test_a_clinician_with_a_read_only_share_sees_the_decisions_and_the_trial_report_but_not_the_plan():
-    from relief.sharing.services import invite_reader
+    from relief.sharing.services import accept_invitation, invite_reader
 
     owner = make_user()
     plan, trial, taper = things_of(owner)
     services.record_decision(owner, plan, choice="stop", reasons="too drowsy", review={})
     clinician = make_user("dr-weber")
-    invite_reader(owner, username_or_email="dr-weber")
+    accept_invitation(clinician, invite_reader(owner, username_or_email="dr-weber"))
     reader = client_for(clinician)
     for url in shared_urls(owner, trial):
         response = reader.get(url)

@@ -63,6 +63,11 @@ class Share(OwnedModel):
     )
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Links always expire; accounts may")
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An invitation names a username or e-mail address as the owner typed it.  It is recorded the
+    # same way whether or not an account answers to it (``reader`` is then empty), so the owner
+    # never learns who has an account; it shares nothing until the invited account accepts.
+    invited_as = models.CharField(max_length=254, blank=True, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -70,16 +75,32 @@ class Share(OwnedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(kind="link", reader__isnull=True) & ~models.Q(token_hash=""))
-                | models.Q(kind="account", reader__isnull=False, token_hash=""),
-                name="share_is_a_link_or_an_account",
-            )
+                | models.Q(kind="account", token_hash=""),
+                name="share_is_a_link_or_an_invitation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(kind="account", reader__isnull=False),
+                name="only_an_invited_account_accepts",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"share '{self.label}' ({self.get_kind_display()})"
 
+    def is_pending(self, now: datetime | None = None) -> bool:
+        """An invitation not (yet) accepted, still open: it shares nothing."""
+        now = now or timezone.now()
+        return (
+            self.kind == self.Kind.ACCOUNT
+            and self.accepted_at is None
+            and self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
     def is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
+        if self.kind == self.Kind.ACCOUNT and self.accepted_at is None:
+            return False
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
     def clean(self) -> None:

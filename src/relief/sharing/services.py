@@ -82,27 +82,63 @@ def create_link_share(
     return share, plaintext
 
 
+INVITED = (
+    "Invitation recorded for {who}. If an account has that username or e-mail address, its owner "
+    "sees the invitation under \u201cShared with me\u201d; nothing is shared until they accept."
+)
+
+
 @transaction.atomic
 def invite_reader(
     user: User, *, username_or_email: str, label: str = "", expires_at: datetime | None = None
 ) -> Share:
-    """Share read-only with an existing account, found by username or email."""
-    wanted = username_or_email.strip()
+    """Invite an account, named by username or e-mail, to read ``user``'s journal once it accepts.
+
+    The answer is the same whether or not such an account exists (and for a repeat): an open
+    invitation is recorded either way, so the inviter learns nothing about who has an account.
+    """
+    wanted = " ".join(username_or_email.split())
+    if not wanted:
+        raise ValidationError({"username_or_email": "give the username or e-mail address of the person"})
+    if wanted.casefold() in {user.get_username().casefold(), (user.email or "").casefold()}:
+        raise ValidationError({"username_or_email": "is you; share with someone else"})
     users = get_user_model()
     matches = list(
         users.objects.filter(Q(username__iexact=wanted) | Q(email__iexact=wanted), is_active=True)[:2]
     )
-    if not wanted or len(matches) != 1:
-        raise ValidationError(
-            {"username_or_email": "no single account has that username or email; ask them for their username"}
-        )
-    reader = matches[0]
-    if owned_active_shares(user).filter(reader=reader).exists():
-        raise ValidationError({"username_or_email": f"you share with {reader.username} already"})
-    share = Share(user=user, kind=Share.Kind.ACCOUNT, label=label or reader.username, reader=reader)
+    reader = matches[0] if len(matches) == 1 else None
+    open_ones = Share.objects.filter(_open(), user=user, kind=Share.Kind.ACCOUNT)
+    earlier = open_ones.filter(invited_as__iexact=wanted).first()
+    if earlier is None and reader is not None:
+        earlier = open_ones.filter(reader=reader).first()
+    if earlier is not None:
+        return earlier  # a repeat: the same answer, nothing new
+    share = Share(user=user, kind=Share.Kind.ACCOUNT, label=label or wanted, reader=reader, invited_as=wanted)
     share.expires_at = expires_at
     share.full_clean()
     share.save()
+    return share
+
+
+def pending_invitations(reader: User) -> QuerySet[Share]:
+    """Open invitations to ``reader`` that they have not answered yet."""
+    return Share.objects.filter(_open(), kind=Share.Kind.ACCOUNT, reader=reader, accepted_at__isnull=True)
+
+
+def accept_invitation(reader: User, share: Share) -> Share:
+    """``reader`` accepts an invitation addressed to them: from now on it shares (read-only)."""
+    if share.reader_id != reader.pk or not share.is_pending():
+        raise ValidationError({"share": "is not an open invitation to you"})
+    share.accepted_at = timezone.now()
+    share.save(update_fields=["accepted_at"])
+    return share
+
+
+def decline_invitation(reader: User, share: Share) -> Share:
+    if share.reader_id != reader.pk or not share.is_pending():
+        raise ValidationError({"share": "is not an open invitation to you"})
+    share.revoked_at = timezone.now()
+    share.save(update_fields=["revoked_at"])
     return share
 
 
@@ -115,8 +151,14 @@ def revoke_share(user: User, share: Share) -> Share:
     return share
 
 
-def _active() -> Q:
+def _open() -> Q:
+    """Not revoked and not expired."""
     return Q(revoked_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
+def _active() -> Q:
+    """Open, and either a link or an accepted invitation: what actually shares."""
+    return _open() & (Q(kind=Share.Kind.LINK) | Q(accepted_at__isnull=False))
 
 
 def owned_active_shares(user: User) -> QuerySet[Share]:

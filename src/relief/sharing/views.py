@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -19,15 +20,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from relief.accounts.services import get_profile, time_zone_of
-from relief.core.access import get_owned_or_404, owned, read_view, readable
+from relief.core.access import get_from_or_404, get_owned_or_404, owned, read_view, readable
 from relief.core.services import error_lines
 from relief.core.timeutil import day_bounds, local_day, zone
 from relief.diary.models import Attack, DayRecord, SideEffect
 from relief.sharing.models import ApiToken, Share, ShareAccess
 from relief.sharing.services import (
+    INVITED,
+    accept_invitation,
     create_api_token,
     create_link_share,
+    decline_invitation,
     invite_reader,
+    pending_invitations,
     revoke_api_token,
     revoke_share,
     shared_with,
@@ -65,7 +70,8 @@ def _manage(request: HttpRequest, **extra: Any) -> HttpResponse:
     shares = owned(Share, _me(request)).select_related("reader")
     context = {
         "shares": [s for s in shares if s.is_active()],
-        "past_shares": [s for s in shares if not s.is_active()],
+        "invitations": [s for s in shares if s.is_pending()],
+        "past_shares": [s for s in shares if not s.is_active() and not s.is_pending()],
         "accesses": owned(ShareAccess, _me(request)).select_related("share", "viewer")[:200],
         "tokens": owned(ApiToken, _me(request)),
         "own_id": get_profile(_me(request)).pk,
@@ -103,7 +109,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     days = request.POST.get("days", "").strip()
     try:
         expires_at = timezone.now() + timedelta(days=int(days)) if days else None
-        invite_reader(
+        share = invite_reader(
             _me(request),
             username_or_email=request.POST.get("username_or_email", ""),
             label=request.POST.get("label", ""),
@@ -113,6 +119,8 @@ def invite(request: HttpRequest) -> HttpResponse:
         return _manage(request, errors=["days: give a whole number of days, or leave it empty for no end"])
     except ValidationError as exc:
         return _manage(request, errors=error_lines(exc))
+    # The same words and the same redirect whether or not an account answers to that name.
+    messages.success(request, INVITED.format(who=share.invited_as))
     return redirect("sharing:manage")
 
 
@@ -143,7 +151,24 @@ def revoke_token(request: HttpRequest, token_id: Any) -> HttpResponse:
 @login_required
 @require_GET
 def with_me(request: HttpRequest) -> HttpResponse:
-    return render(request, "sharing/with_me.html", {"shares": shared_with(_me(request))})
+    context = {
+        "shares": shared_with(_me(request)),
+        "invitations": pending_invitations(_me(request)).select_related("user"),
+    }
+    return render(request, "sharing/with_me.html", context)
+
+
+@login_required
+@require_POST
+def answer_invitation(request: HttpRequest, share_id: Any, answer: str) -> HttpResponse:
+    """The invited account accepts (the journal is then shared with it) or declines."""
+    share = get_from_or_404(pending_invitations(_me(request)), share_id)
+    if answer == "accept":
+        accept_invitation(_me(request), share)
+        messages.success(request, f"You can now read {share.user.get_username()}'s journal.")
+    else:
+        decline_invitation(_me(request), share)
+    return redirect("sharing:with_me")
 
 
 def _timeline_range(request: HttpRequest, owner: Any) -> tuple[date, date]:
