@@ -7,7 +7,12 @@ default and help text.  ``docs/configuration.md`` is generated from this list
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import math
 import os
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +175,100 @@ def env_bool(name: str) -> bool:
 def data_dir() -> Path:
     configured = env("RELIEF_DATA_DIR")
     return Path(configured).expanduser() if configured else default_data_dir()
+
+
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_BITS = 192
+GENERATE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def secret_key_bits(key: str) -> float:
+    """A conservative estimate of a key's entropy in bits.
+
+    The smallest of three views of the same text: its length times the Shannon entropy of its
+    characters (a key of few distinct characters is weak however long), the size zlib compresses
+    it to (a repeated block such as ``password`` seven times compresses well), and its length
+    times the entropy of the steps between neighbouring characters (``abcdef…`` and ``012345…``
+    look varied but step by one every time).
+    """
+    if not key:
+        return 0.0
+
+    def shannon(items: list[object]) -> float:
+        counts = Counter(items)
+        total = len(items)
+        return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+    by_characters = len(key) * shannon(list(key))
+    compressed = 8 * max(0, len(zlib.compress(key.encode(), 9)) - 8)  # less zlib's own overhead
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(key)]
+    by_steps = len(key) * shannon(list(steps)) if steps else 0.0
+    return min(by_characters, float(compressed), by_steps)
+
+
+def secret_key_problem(key: str) -> str:
+    """Why ``key`` is too weak for a server other people reach, or "" when it is fine."""
+    how = f"Generate one with: {GENERATE_SECRET_KEY}"
+    if not key:
+        return f"RELIEF_SECRET_KEY is not set; hosted mode needs it. {how}"
+    if key.startswith("django-insecure-"):
+        return (
+            f"RELIEF_SECRET_KEY starts with 'django-insecure-', Django's marker of a development key. {how}"
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return (
+            f"RELIEF_SECRET_KEY is too weak for hosted mode: it has {len(key)} characters, at least "
+            f"{SECRET_KEY_MIN_LENGTH} random ones are needed. {how}"
+        )
+    bits = secret_key_bits(key)
+    if bits < SECRET_KEY_MIN_BITS:
+        return (
+            f"RELIEF_SECRET_KEY is too weak for hosted mode: too predictable (about {bits:.0f} bits of "
+            f"entropy, at least {SECRET_KEY_MIN_BITS} needed; it repeats or counts up). {how}"
+        )
+    return ""
+
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_data_dir() -> Path:
+    """The data directory, created (or tightened) so that only its owner can enter it."""
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if path.stat().st_mode & 0o077:
+        with contextlib.suppress(PermissionError):  # not ours: relief doctor says so
+            path.chmod(PRIVATE_DIR_MODE)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` (empty) readable and writable by its owner only, unless it exists already.
+
+    SQLite and the task queue then open the file as it is, so a database holding health data is
+    never world-readable, not even for the moment between its creation and a chmod.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    return path
+
+
+def wide_permissions(root: Path | None = None) -> list[str]:
+    """Lines naming the data directory and the files in it that others than the owner may read."""
+    root = root or data_dir()
+    found: list[str] = []
+    if not root.exists():
+        return found
+    if root.stat().st_mode & 0o077:
+        found.append(f"{root} is mode {root.stat().st_mode & 0o777:o}; run: chmod 700 {root}")
+    for path in sorted(root.rglob("*")):
+        if path.is_relative_to(root / "static"):  # the app's public assets
+            continue
+        if path.is_file() and not path.is_symlink() and path.stat().st_mode & 0o077:
+            found.append(f"{path} is mode {path.stat().st_mode & 0o777:o}; run: chmod 600 {path}")
+    return found
 
 
 def configuration_markdown() -> str:

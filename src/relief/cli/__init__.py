@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "worker",
     "backup",
     "plans",
+    "doctor",
 ]
 
 

@@ -82,7 +82,7 @@ def backup(path: Path | None = None, *, method: str | None = None) -> BackupResu
     if method == SQLITE_METHOD and connection.vendor != "sqlite":
         raise BackupError("the SQLite backup method needs an SQLite database")
     path = path or default_backup_path(method)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Write next to the target and rename, so a crash never leaves a half-written backup under its name.
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-", delete=False) as handle:
         partial = Path(handle.name)

@@ -23,7 +23,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from relief.accounts.models import Profile
 from relief.accounts.services import get_profile
-from relief.conf import data_dir, env, env_bool
+from relief.conf import env, env_bool, private_data_dir, private_file
 from relief.core.timeutil import zone
 from relief.diary.models import DayRecord
 from relief.exchange import weather
@@ -41,8 +41,7 @@ def build_huey(name: str = "relief") -> Huey:
     redis_url = env("RELIEF_REDIS_URL")
     if redis_url:
         return RedisHuey(name, url=redis_url, utc=True)
-    path = data_dir() / "tasks.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = private_file(private_data_dir() / "tasks.sqlite3")  # queued tasks name people: owner only
     return SqliteHuey(name, filename=str(path), utc=True)
 
 
