@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from relief.cli.common import current_user, echo_json
+from relief.core.validation import finite
 
 
 @click.command("export")
@@ -46,7 +47,7 @@ def export(fmt, output) -> None:
     if fmt == "fhir":
         from relief.exchange.fhir import export_bundle
 
-        text = json.dumps(export_bundle(user), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(finite(export_bundle(user)), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     else:
         text = dumps(export_document(user))
     if output is None:

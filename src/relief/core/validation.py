@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,3 +68,18 @@ def check_not_future(errors: dict[str, list[str]], field: str, moment: datetime 
 def raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def finite(value: Any) -> Any:
+    """``value`` (JSON-like) with every non-finite float replaced by None.
+
+    NaN and Infinity are not JSON; no model stores them any more, and an export never writes
+    them even for a row saved before that rule.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value

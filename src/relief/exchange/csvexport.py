@@ -5,15 +5,22 @@ Every column is a model field; a link to another row is written as ``<field>_id`
 ``YYYY-MM-DD``; yes/no fields are ``true``/``false`` and empty when unknown;
 lists (aliases, questionnaire answers) are JSON.  The person's own account is
 never written (every row is theirs).
+
+Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return) is written with a leading apostrophe, so opening the file never runs
+anything typed into a note.  Numbers are never non-finite (the models refuse NaN and Infinity);
+one that somehow is would be written empty, never as ``nan``.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +76,14 @@ def header(table: Table) -> list[str]:
     return [f.attname for f in _fields(table.model)]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet will show as text: a leading apostrophe before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -79,10 +94,12 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        return neutralised(json.dumps(value, ensure_ascii=False))
     if isinstance(value, float):
-        return repr(value)
-    return str(value)
+        return repr(value) if math.isfinite(value) else ""
+    if isinstance(value, int | Decimal):
+        return str(value) if not isinstance(value, Decimal) or value.is_finite() else ""
+    return neutralised(str(value))
 
 
 def rows(table: Table, user: User) -> Iterable[list[str]]:
@@ -125,6 +142,10 @@ def csv_docs() -> str:
         "yes/no columns are `true`/`false` and **empty when unknown** (unknown is never 'no');",
         "lists are JSON; `<name>_id` columns hold the UUID of the linked row (`substance_id` may point",
         "at a built-in catalogue entry, whose UUID is the same on every install).",
+        "Text that a spreadsheet would take for a formula (a cell starting with `=`, `+`, `-`, `@`, a",
+        "tab or a carriage return) is written with a leading `'`, so opening the file in a spreadsheet",
+        "never runs anything typed into a note; remove that one character to get the text as typed.",
+        "Numbers are always finite: there is never a `NaN` or `Infinity` in the files.",
         "This file is generated from `relief.exchange.csvexport.csv_docs()`.",
         "",
     ]

@@ -25,6 +25,7 @@ from relief import __version__
 from relief.accounts.models import Profile
 from relief.accounts.services import get_profile
 from relief.core.timeutil import to_utc_iso
+from relief.core.validation import finite
 from relief.diary.models import (
     Attack,
     DayFactor,
@@ -236,7 +237,7 @@ def export_document(user: User) -> dict[str, Any]:
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(finite(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # ---------------------------------------------------------------- import

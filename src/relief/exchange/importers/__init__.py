@@ -62,6 +62,9 @@ def _planner(fmt: str) -> Callable[..., None]:
     return getattr(importlib.import_module(f"relief.exchange.importers.{module}"), name)
 
 
+NESTED_TOO_DEEPLY = "the file is nested too deeply to be an export of that app"
+
+
 def import_text(
     user: User,
     data: bytes | str,
@@ -75,18 +78,26 @@ def import_text(
 ) -> ImportReport:
     """Plan and save one file of another app; ``fmt`` "auto" recognises it from the content."""
     text = read_text(data)
+    if "\x00" in text:  # no export of a journal app holds one; PostgreSQL could not store it
+        raise ImportFormatError("the file contains NUL characters, so it is not a text export")
     detected = ""
     if fmt == "auto":
         from relief.exchange.importers.detect import detect
 
-        found = detect(text)
+        try:
+            found = detect(text)
+        except RecursionError:
+            raise ImportFormatError(NESTED_TOO_DEEPLY) from None
         if found.fmt not in FORMATS:
             raise ImportFormatError(f"{found.reason}; import it with relief import (format {found.fmt})")
         fmt, detected = found.fmt, found.reason
     if fmt not in FORMATS:
         raise ImportFormatError(f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
     report = ImportReport(format=fmt, dry_run=dry_run, detected=detected, person=person or "")
-    _planner(fmt)(text, report, tz=time_zone_of(user), source=source, mapping=mapping)
+    try:
+        _planner(fmt)(text, report, tz=time_zone_of(user), source=source, mapping=mapping)
+    except RecursionError:
+        raise ImportFormatError(NESTED_TOO_DEEPLY) from None
     return run_planned(user, report, source, dry_run=dry_run, progress=progress)
 
 

@@ -46,7 +46,10 @@ UNIT_ALIASES = {"g": "g", "mg": "mg", "µg": "mcg", "ug": "mcg", "mcg": "mcg", "
 def _instant(value: Any, what: str) -> datetime:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise ValueError(f"{what} {value!r} is not epoch milliseconds")
-    return datetime.fromtimestamp(value / 1000, tz=UTC)
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):  # 1e300, NaN: no moment any calendar holds
+        raise ValueError(f"{what} {value!r} is not a moment between the years 1 and 9999") from None
 
 
 def _unit_spec(
