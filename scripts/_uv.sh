@@ -29,7 +29,7 @@ if ! command -v uv >/dev/null 2>&1; then
     fi
     "$tools/uv-venv/bin/python" -m pip install --quiet --disable-pip-version-check uv
     # The interpreter the project's own environment is made from, the next time too.
-    "$python" -c 'import sys; print(sys.executable)' >"$tools/python"
+    "$python" -c 'import os, sys; print(os.path.realpath(sys.executable))' >"$tools/python"
   fi
   # Only uv goes on PATH (not the helper environment's python3).
   mkdir -p "$tools/bin"
