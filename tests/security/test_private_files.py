@@ -33,6 +33,14 @@ DELETE_SCRIPT = textwrap.dedent(
     for hours in range(1, 40):
         log_attack(gone, started_at=timezone.now() - timedelta(hours=hours), notes="{MARKER} " * 20)
     delete_account(gone)
+    # Still connected, as a running server is: look at the files now.
+    from pathlib import Path
+    from django.db import connection
+    database = Path(connection.settings_dict["NAME"])
+    for path in sorted(database.parent.glob(database.name + "*")):
+        if b"{MARKER}" in path.read_bytes():
+            print("FOUND", path.name)
+    print("CHECKED", len(list(database.parent.glob(database.name + "*"))))
     """
 )
 
@@ -52,8 +60,9 @@ def test_a_deleted_persons_words_are_in_none_of_the_database_files(tmp_path):
     result = run_with_database(tmp_path, DELETE_SCRIPT)
     assert result.returncode == 0, result.stderr
 
+    assert "CHECKED" in result.stdout  # the database files were there to search
+    assert "FOUND" not in result.stdout, result.stdout  # while the app is still connected
     files = sorted(tmp_path.glob("journal.sqlite3*"))
-    assert files, "the database was not where the test put it"
     assert all(MARKER.encode() not in path.read_bytes() for path in files), [p.name for p in files]
     assert b"still here" in (tmp_path / "journal.sqlite3").read_bytes()
 
