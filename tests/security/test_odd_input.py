@@ -92,9 +92,12 @@ def test_exports_never_write_nan_or_infinity_even_for_a_value_stored_before_the_
     def strict(text: str):
         return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in an export"))
 
+    api = api_client(person).get("/api/doses").content.decode()
+
     strict(document)
     strict(download)
     strict(fhir)
+    assert strict(api)["items"][0]["amount_g"] is None
     doses = list(csv.DictReader((tmp_path / "doses.csv").read_text().splitlines()))
     assert doses[0]["amount_g"] == ""
     assert all("inf" not in p.read_text().lower().replace("info", "") for p in paths)
@@ -126,7 +129,10 @@ def test_a_nul_byte_in_a_query_string_or_a_form_field_is_a_400_naming_it():
     form = client.post("/diary/checkin/", {"date": "2026-11-01", "notes": "a\x00b"})
     page = client.get(f"/insights/{profile_id(person)}/", {"from": "\x00"})
 
+    path = client.get("/diary/attack/a%00b/")
+
     assert query.status_code == 400 and query.json()["errors"][0]["field"] == "since"
+    assert path.status_code == 400
     assert form.status_code == 400 and "notes" in form.content.decode()
     assert page.status_code == 400
 

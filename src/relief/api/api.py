@@ -10,15 +10,28 @@ readable page at /api/docs (relief.api.docs; ninja's own page is off because it 
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.renderers import JSONRenderer
 
 from relief.api import diary, products, safety, tokens, treatments
 from relief.api.auth import session_auth, token_auth
 from relief.api.common import request_validation_body, validation_body
+from relief.core.validation import finite
+
+
+class FiniteJSONRenderer(JSONRenderer):
+    """Answers are strict JSON: a non-finite number (stored by an older version) is sent as null."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(finite(data), cls=self.encoder_class, allow_nan=False)
+
 
 api = NinjaAPI(
     title="Relief Journal API",
@@ -27,6 +40,7 @@ api = NinjaAPI(
     auth=[token_auth, session_auth],
     docs_url=None,
     urls_namespace="api",
+    renderer=FiniteJSONRenderer(),
 )
 api.add_router("", diary.router)
 api.add_router("", treatments.router)

@@ -169,6 +169,9 @@ def check_request(request: HttpRequest) -> None:
         raise InputRefused(
             "", f"the request is {length // 1024} KB; at most {limit // 1024} KB are accepted", 413
         )
+    problem = text_problem(request.path)
+    if problem:
+        raise InputRefused("", f"the address {problem}", 400)
     _check_values(request.GET)
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
