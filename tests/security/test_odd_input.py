@@ -207,3 +207,14 @@ def test_a_file_with_nul_bytes_is_refused_by_every_importer():
 
     with pytest.raises(ImportFormatError, match="NUL"):
         import_text(person, b"time,substance\n2026-01-01 08:00,kra\x00tom\n", "generic", dry_run=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/offline/sync/", "/push/subscriptions/", "/api/days"])
+def test_a_form_sent_to_a_json_endpoint_is_refused_not_a_server_error(path):
+    person = make_user()
+    client = logged_in(person, raise_request_exception=False)
+
+    response = client.post(path, {"writes": "x", "date": "2026-11-01"})  # multipart, not JSON
+
+    assert 400 <= response.status_code < 500, (path, response.status_code)

@@ -177,6 +177,10 @@ def check_request(request: HttpRequest) -> None:
         return
     try:
         if content_type in FORM_TYPES:
+            if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                # Read the body first, so that a view that reads request.body itself (a JSON
+                # endpoint sent a form by mistake) still can after the form is parsed here.
+                request.body  # noqa: B018
             _check_values(request.POST)
         elif length or request.META.get("HTTP_TRANSFER_ENCODING"):
             check_json_body(request.body)
