@@ -43,4 +43,3 @@ def consume_login_link(token: str) -> User | None:
     link.used_at = now
     link.save(update_fields=["used_at"])
     return link.user
-
