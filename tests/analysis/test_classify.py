@@ -260,3 +260,11 @@ def test_no_function_in_the_classifier_is_longer_than_80_lines() -> None:
         if isinstance(node, ast.FunctionDef):
             assert node.end_lineno is not None
             assert node.end_lineno - node.lineno + 1 <= 80, node.name
+
+
+def test_a_count_of_one_reads_in_the_singular():
+    from relief.analysis.wording import counted
+
+    assert counted(1, "attack") == "1 attack"
+    assert counted(0, "attack") == "0 attacks"
+    assert counted(2, "day") == "2 days"

@@ -19,6 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from relief.analysis.wording import counted
 from relief.exchange.reports.data import NOTICE, Report, build_report, rate_text
 from relief.insights import drawing as charts
 
@@ -143,7 +144,7 @@ def _summary_page(pdf: ReportPDF, r: Report) -> None:
     pdf.cell(0, 8, "One-minute summary", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.para(
         f"{r.start} to {r.end}: {period['recorded_days']} of {period['days']} days recorded, "
-        f"{period['attacks']} attacks. Migraine days follow the {doc['config']['migraine_day_definition']}."
+        f"{counted(period['attacks'], 'attack')}. Migraine days follow the {doc['config']['migraine_day_definition']}."
     )
     months = r.monthly[-6:]
     rows = [

@@ -1,0 +1,8 @@
+"""Small helpers for the sentences the analysis writes, so a count and its noun always agree."""
+
+from __future__ import annotations
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``counted(1, "attack")`` is "1 attack"; ``counted(3, "attack")`` is "3 attacks"."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
