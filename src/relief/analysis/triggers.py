@@ -332,96 +332,142 @@ def _one_pass(
     at_risk: npt.NDArray[np.bool_],
     opts: _PassOptions,
 ) -> list[TriggerResult]:
-    minimum, firth = opts.minimum, opts.firth
+    """Fit every factor-lag test once with the given adjusters, then call each within its family."""
     rows: list[TriggerResult] = []
-    pvals: list[float] = []
     for name in names:
         for lag in lags:
-            x = lagged(arrays[name], lag)
-            adj_keys = [k for k in core if not same_construct(k[0], name)]
-            adj_keys += [k for k in extra if not same_construct(k[0], name) and k not in core]
-            ok = _usable([x, *((core | extra)[k] for k in adj_keys)], at_risk)
-            xs = x[ok]
-            ys = onset[ok]
-            n_days = int(ok.sum())
-            exposed = int((xs == 1).sum())
-            events = int(ys.sum())
-            exposed_events = int(ys[xs == 1].sum())
-            # keep adjusters that vary on these rows and are not near-duplicates of the factor
-            kept = []
-            if n_days:
-                for k in adj_keys:
-                    z = (core | extra)[k][ok]
-                    if np.ptp(z) == 0:
-                        continue
-                    if k in extra and _near_duplicate(xs, z, opts.proxy_r):
-                        continue
-                    kept.append(k)
-            base = TriggerResult(
-                factor=name,
-                lag_days=lag,
-                description=describe_factor(name),
-                effect=math.nan,
-                ci=(math.nan, math.nan),
-                p_value=math.nan,
-                q_value=math.nan,
-                verdict="not_enough_data",
-                exposed_days=exposed,
-                unexposed_days=n_days - exposed,
-                attacks=events,
-                exposed_attacks=exposed_events,
-                adjusted_for=tuple(f"{k[0]} (lag {k[1]})" for k in kept),
-                family="primary" if (name, lag) in opts.family else "exploratory",
-                label=factor_label(name),
-            )
-            short = []
-            if n_days < minimum.days:
-                short.append(f"{n_days} usable days (need {minimum.days})")
-            if events < minimum.attacks:
-                short.append(f"{events} attack onsets (need {minimum.attacks})")
-            if exposed < minimum.exposed_days:
-                short.append(f"{exposed} days with the factor (need {minimum.exposed_days})")
-            if n_days - exposed < minimum.unexposed_days:
-                short.append(f"{n_days - exposed} days without it (need {minimum.unexposed_days})")
-            if short:
-                rows.append(replace(base, note="not enough data yet: " + "; ".join(short)))
-                pvals.append(math.nan)
+            rows.append(_one_test(name, lag, arrays, core, extra, onset, at_risk, opts))
+    return _call_verdicts(rows, opts)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The usable at-risk days of one factor-lag test, the factor and outcome on them, and the adjusters kept."""
+
+    ok: npt.NDArray[np.bool_]
+    xs: FloatArray
+    ys: FloatArray
+    kept: list[tuple[str, int]]
+
+
+def _test_rows(
+    name: str,
+    x: FloatArray,
+    core: dict[tuple[str, int], FloatArray],
+    extra: dict[tuple[str, int], FloatArray],
+    onset: FloatArray,
+    at_risk: npt.NDArray[np.bool_],
+    proxy_r: float,
+) -> _Rows:
+    adj_keys = [k for k in core if not same_construct(k[0], name)]
+    adj_keys += [k for k in extra if not same_construct(k[0], name) and k not in core]
+    ok = _usable([x, *((core | extra)[k] for k in adj_keys)], at_risk)
+    xs = x[ok]
+    # keep adjusters that vary on these rows and are not near-duplicates of the factor
+    kept = []
+    if int(ok.sum()):
+        for k in adj_keys:
+            z = (core | extra)[k][ok]
+            if np.ptp(z) == 0:
                 continue
-            X = np.column_stack([np.ones(n_days), *((core | extra)[k][ok] for k in kept), xs])
-            Xg, yg, mg = group_binary_rows(X, ys)
-            independent = _independent_columns(Xg)
-            if not independent[-1]:
-                rows.append(
-                    replace(
-                        base,
-                        note="cannot be told apart from the adjusters: it always occurs together with them",
-                    )
-                )
-                pvals.append(math.nan)
+            if k in extra and _near_duplicate(xs, z, proxy_r):
                 continue
-            if not all(independent):
-                keep = np.array(independent)
-                Xg = Xg[:, keep]
-                kept = [k for k, flag in zip(kept, independent[1:-1], strict=True) if flag]
-                base = replace(base, adjusted_for=tuple(f"{k[0]} (lag {k[1]})" for k in kept))
-            full = fit_logistic(Xg, yg, trials=mg, firth=firth)
-            start = full.coef.copy()
-            start[-1] = 0.0
-            reduced = fit_logistic(Xg, yg, trials=mg, firth=firth, fixed_zero=Xg.shape[1] - 1, start=start)
-            b = float(full.coef[-1])
-            se = float(full.se[-1])
-            p = lr_pvalue(full, reduced)
-            rows.append(
-                replace(
-                    base,
-                    effect=math.exp(b),
-                    ci=(math.exp(b - Z95 * se), math.exp(b + Z95 * se)),
-                    p_value=p,
-                    verdict="no_association",
-                )
-            )
-            pvals.append(p)
-    p_all = np.array(pvals, dtype=np.float64)
+            kept.append(k)
+    return _Rows(ok=ok, xs=xs, ys=onset[ok], kept=kept)
+
+
+def _shortfall(minimum: MinimumData, n_days: int, events: int, exposed: int) -> list[str]:
+    """What the minimum-data rule finds missing, one phrase per unmet part (empty when it is met)."""
+    short = []
+    if n_days < minimum.days:
+        short.append(f"{n_days} usable days (need {minimum.days})")
+    if events < minimum.attacks:
+        short.append(f"{events} attack onsets (need {minimum.attacks})")
+    if exposed < minimum.exposed_days:
+        short.append(f"{exposed} days with the factor (need {minimum.exposed_days})")
+    if n_days - exposed < minimum.unexposed_days:
+        short.append(f"{n_days - exposed} days without it (need {minimum.unexposed_days})")
+    return short
+
+
+def _adjusted_label(kept: list[tuple[str, int]]) -> tuple[str, ...]:
+    return tuple(f"{k[0]} (lag {k[1]})" for k in kept)
+
+
+def _one_test(
+    name: str,
+    lag: int,
+    arrays: dict[str, FloatArray],
+    core: dict[tuple[str, int], FloatArray],
+    extra: dict[tuple[str, int], FloatArray],
+    onset: FloatArray,
+    at_risk: npt.NDArray[np.bool_],
+    opts: _PassOptions,
+) -> TriggerResult:
+    """One factor-lag test: its counts, the minimum-data rule, then the penalised fit (p-value, no verdict yet)."""
+    x = lagged(arrays[name], lag)
+    rows = _test_rows(name, x, core, extra, onset, at_risk, opts.proxy_r)
+    n_days = int(rows.ok.sum())
+    exposed = int((rows.xs == 1).sum())
+    events = int(rows.ys.sum())
+    base = TriggerResult(
+        factor=name,
+        lag_days=lag,
+        description=describe_factor(name),
+        effect=math.nan,
+        ci=(math.nan, math.nan),
+        p_value=math.nan,
+        q_value=math.nan,
+        verdict="not_enough_data",
+        exposed_days=exposed,
+        unexposed_days=n_days - exposed,
+        attacks=events,
+        exposed_attacks=int(rows.ys[rows.xs == 1].sum()),
+        adjusted_for=_adjusted_label(rows.kept),
+        family="primary" if (name, lag) in opts.family else "exploratory",
+        label=factor_label(name),
+    )
+    short = _shortfall(opts.minimum, n_days, events, exposed)
+    if short:
+        return replace(base, note="not enough data yet: " + "; ".join(short))
+    columns = core | extra
+    X = np.column_stack([np.ones(n_days), *(columns[k][rows.ok] for k in rows.kept), rows.xs])
+    return _fit_test(base, X, rows.ys, rows.kept, opts.firth)
+
+
+def _fit_test(
+    base: TriggerResult, X: FloatArray, ys: FloatArray, kept: list[tuple[str, int]], firth: bool
+) -> TriggerResult:
+    """The penalised likelihood-ratio test of the last column of ``X`` (the factor) against the rest."""
+    Xg, yg, mg = group_binary_rows(X, ys)
+    independent = _independent_columns(Xg)
+    if not independent[-1]:
+        return replace(
+            base, note="cannot be told apart from the adjusters: it always occurs together with them"
+        )
+    if not all(independent):
+        keep = np.array(independent)
+        Xg = Xg[:, keep]
+        kept = [k for k, flag in zip(kept, independent[1:-1], strict=True) if flag]
+        base = replace(base, adjusted_for=_adjusted_label(kept))
+    full = fit_logistic(Xg, yg, trials=mg, firth=firth)
+    start = full.coef.copy()
+    start[-1] = 0.0
+    reduced = fit_logistic(Xg, yg, trials=mg, firth=firth, fixed_zero=Xg.shape[1] - 1, start=start)
+    b = float(full.coef[-1])
+    se = float(full.se[-1])
+    return replace(
+        base,
+        effect=math.exp(b),
+        ci=(math.exp(b - Z95 * se), math.exp(b + Z95 * se)),
+        p_value=lr_pvalue(full, reduced),
+        verdict="no_association",
+    )
+
+
+def _call_verdicts(rows: list[TriggerResult], opts: _PassOptions) -> list[TriggerResult]:
+    """q-values within each family (adaptive BH for the primary one), then trigger / protector / none."""
+    p_all = np.array([r.p_value for r in rows], dtype=np.float64)  # NaN for the tests not fitted
     primary = np.array([r.family == "primary" for r in rows], dtype=bool)
     q = np.full(len(rows), np.nan)
     if primary.any():
