@@ -79,13 +79,7 @@ def fit_logistic(
     """
     m = np.ones(len(y)) if trials is None else np.asarray(trials, dtype=np.float64)
     p = X.shape[1]
-    if start is None:
-        beta = np.zeros(p)
-        if p and np.all(X[:, 0] == 1.0):  # start the intercept at the overall log-odds: fewer iterations
-            rate = (float(np.sum(y)) + 0.5) / (float(np.sum(m)) + 1.0)
-            beta[0] = math.log(rate / (1.0 - rate))
-    else:
-        beta = np.array(start, dtype=np.float64)
+    beta = _start_beta(X, y, m) if start is None else np.array(start, dtype=np.float64)
     free = np.ones(p, dtype=bool)
     if fixed_zero is not None:
         free[fixed_zero] = False
@@ -94,25 +88,7 @@ def fit_logistic(
     converged = False
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007
-        try:
-            inv = np.linalg.inv(info)
-        except np.linalg.LinAlgError:
-            inv = np.linalg.pinv(info)
-        resid = y - m * mu
-        if firth:
-            w = m * mu * (1.0 - mu)
-            h = w * np.sum((X @ inv) * X, axis=1)
-            resid = resid + h * (0.5 - mu)
-        score = X.T @ resid
-        if fixed_zero is None:
-            step = inv @ score
-        else:
-            step = np.zeros(p)
-            sub = info[np.ix_(free, free)]
-            try:
-                step[free] = np.linalg.solve(sub, score[free])
-            except np.linalg.LinAlgError:
-                step[free] = np.linalg.lstsq(sub, score[free], rcond=None)[0]
+        step = _newton_step(X, y, m, mu, info, firth, None if fixed_zero is None else free)
         biggest = float(np.max(np.abs(step))) if p else 0.0
         if biggest > 5.0:
             step *= 5.0 / biggest
@@ -131,6 +107,47 @@ def fit_logistic(
     except np.linalg.LinAlgError:
         cov = np.asarray(np.linalg.pinv(info), dtype=np.float64)
     return LogisticFit(coef=beta, cov=cov, loglik=ll, converged=converged, iterations=it, firth=firth)
+
+
+def _start_beta(X: FloatArray, y: FloatArray, m: FloatArray) -> FloatArray:
+    """Zeros, with the intercept (when column 0 is all ones) at the overall log-odds: fewer iterations."""
+    p = X.shape[1]
+    beta = np.zeros(p)
+    if p and np.all(X[:, 0] == 1.0):
+        rate = (float(np.sum(y)) + 0.5) / (float(np.sum(m)) + 1.0)
+        beta[0] = math.log(rate / (1.0 - rate))
+    return beta
+
+
+def _newton_step(
+    X: FloatArray,
+    y: FloatArray,
+    m: FloatArray,
+    mu: FloatArray,
+    info: FloatArray,
+    firth: bool,
+    free: npt.NDArray[np.bool_] | None,
+) -> FloatArray:
+    """One (Firth-modified) Newton-Raphson step; with ``free``, only those coefficients move."""
+    try:
+        inv = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        inv = np.linalg.pinv(info)
+    resid = y - m * mu
+    if firth:
+        w = m * mu * (1.0 - mu)
+        h = w * np.sum((X @ inv) * X, axis=1)
+        resid = resid + h * (0.5 - mu)
+    score = X.T @ resid
+    if free is None:
+        return np.asarray(inv @ score, dtype=np.float64)
+    step = np.zeros(X.shape[1])
+    sub = info[np.ix_(free, free)]
+    try:
+        step[free] = np.linalg.solve(sub, score[free])
+    except np.linalg.LinAlgError:
+        step[free] = np.linalg.lstsq(sub, score[free], rcond=None)[0]
+    return step
 
 
 def lr_pvalue(full: LogisticFit, reduced: LogisticFit, df: int = 1) -> float:
