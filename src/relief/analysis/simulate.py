@@ -430,15 +430,7 @@ def simulate_diary(
     rng = np.random.default_rng(seed)
     day_frame, _window = _simulate_days(rng, n, start, cfg)
     factors = daily_factors(day_frame)
-    eta = np.full(n, cfg.baseline_log_odds)
-    for eff in cfg.effects:
-        if eff.factor not in factors.columns:
-            raise ValueError(f"unknown planted factor {eff.factor!r}")
-        x = np.nan_to_num(factors[eff.factor].to_numpy(dtype=np.float64), nan=0.0)
-        if eff.lag:
-            x = np.concatenate([np.zeros(eff.lag), x[: -eff.lag]])
-        eta += eff.log_odds * x
-    p_onset = 1.0 / (1.0 + np.exp(-eta))
+    p_onset = _onset_probability(factors, cfg, n)
     u = rng.random(n)
 
     b = _Builder(seed, n, start, cfg)
@@ -448,63 +440,82 @@ def simulate_diary(
         kratom_days[d] = 1.0
     worst = np.zeros(n)
     function = np.zeros(n)
-    end_of_diary = b.local(n, 0.0)
     t = 0
     while t < n:
         if u[t] >= p_onset[t]:
             t += 1
             continue
-        r = b.r
-        migraine_like = r.random() < 0.72
-        aura = migraine_like and r.random() < 0.18
-        onset_h = r.uniform(5.0, 22.0)
-        pain = float(r.randint(5, 9) if migraine_like else r.randint(3, 6))
-        attack_id = b.new_id()
-        recent = int(kratom_days[max(0, t - 28) : t].sum())
-        n_before = len(b.doses)
-        end_h, _free, _returned = _treat(b, t, onset_h, attack_id, pain, recent)
-        if not migraine_like and end_h - onset_h > 30:
-            end_h = onset_h + r.uniform(2.0, 20.0)
-        if cfg.long_attack_rate and r.random() < cfg.long_attack_rate:
-            end_h = max(end_h, onset_h + r.uniform(26.0, 70.0))
-        for dose in b.doses[n_before:]:
-            if dose.key == "kratom":
-                kratom_days[t] = 1.0
-        peak = max([pain] + [max(d.pains[:4]) for d in b.doses[n_before:] if not math.isnan(d.pains[0])])
-        start_local = b.local(t, onset_h)
-        end_local = b.local(t, end_h)
-        end_day = (end_local.normalize() - b.start).days
-        disability = float(r.randint(1, 3) if migraine_like else r.randint(0, 1))
-        attack: dict[str, Any] = {
-            "id": attack_id,
-            "start_local": start_local,
-            "end_local": end_local if end_local < end_of_diary else None,
-            "peak_nrs": peak,
-            "disability": disability,
-        }
-        attack.update(_attack_features(b, migraine_like, aura))
-        b.attacks.append(attack)
-        last = min(end_day, n - 1)
-        worst[t : last + 1] = np.maximum(worst[t : last + 1], peak)
-        function[t : last + 1] = np.maximum(function[t : last + 1], disability)
-        t = end_day + 1
+        t = _add_attack(b, t, kratom_days, worst, function) + 1
 
     _add_chronic_and_preventive(b, chronic)
     _add_side_effects(b)
     days_frame = finish_days(day_frame, worst, function, rng)
     attacks = attack_frame(b)
-    doses = dose_frame(b)
-    side_effects = side_effect_frame(b)
-    questionnaires = questionnaire_frame(b, days_frame, attacks)
     diary = Diary(
         days=days_frame,
         attacks=attacks,
-        doses=doses,
-        side_effects=side_effects,
-        questionnaires=questionnaires,
+        doses=dose_frame(b),
+        side_effects=side_effect_frame(b),
+        questionnaires=questionnaire_frame(b, days_frame, attacks),
         time_zone=cfg.time_zone,
     )
-    truth = SimTruth(
+    return SimulatedDiary(diary=diary, truth=_truth(cfg), kratom_batches=_batch_frame(b), factors=factors)
+
+
+def _onset_probability(factors: pd.DataFrame, cfg: SimConfig, n: int) -> FloatArray:
+    """The daily probability of an attack starting: expit(baseline + planted log-odds of the lagged factors)."""
+    eta = np.full(n, cfg.baseline_log_odds)
+    for eff in cfg.effects:
+        if eff.factor not in factors.columns:
+            raise ValueError(f"unknown planted factor {eff.factor!r}")
+        x = np.nan_to_num(factors[eff.factor].to_numpy(dtype=np.float64), nan=0.0)
+        if eff.lag:
+            x = np.concatenate([np.zeros(eff.lag), x[: -eff.lag]])
+        eta += eff.log_odds * x
+    return np.asarray(1.0 / (1.0 + np.exp(-eta)), dtype=np.float64)
+
+
+def _add_attack(b: _Builder, t: int, kratom_days: FloatArray, worst: FloatArray, function: FloatArray) -> int:
+    """Add the attack starting on day ``t`` with its doses, mark its days; return the day it ends."""
+    r = b.r
+    n = b.n
+    migraine_like = r.random() < 0.72
+    aura = migraine_like and r.random() < 0.18
+    onset_h = r.uniform(5.0, 22.0)
+    pain = float(r.randint(5, 9) if migraine_like else r.randint(3, 6))
+    attack_id = b.new_id()
+    recent = int(kratom_days[max(0, t - 28) : t].sum())
+    n_before = len(b.doses)
+    end_h, _free, _returned = _treat(b, t, onset_h, attack_id, pain, recent)
+    if not migraine_like and end_h - onset_h > 30:
+        end_h = onset_h + r.uniform(2.0, 20.0)
+    if b.cfg.long_attack_rate and r.random() < b.cfg.long_attack_rate:
+        end_h = max(end_h, onset_h + r.uniform(26.0, 70.0))
+    for dose in b.doses[n_before:]:
+        if dose.key == "kratom":
+            kratom_days[t] = 1.0
+    peak = max([pain] + [max(d.pains[:4]) for d in b.doses[n_before:] if not math.isnan(d.pains[0])])
+    start_local = b.local(t, onset_h)
+    end_local = b.local(t, end_h)
+    end_day = (end_local.normalize() - b.start).days
+    disability = float(r.randint(1, 3) if migraine_like else r.randint(0, 1))
+    attack: dict[str, Any] = {
+        "id": attack_id,
+        "start_local": start_local,
+        "end_local": end_local if end_local < b.local(n, 0.0) else None,
+        "peak_nrs": peak,
+        "disability": disability,
+    }
+    attack.update(_attack_features(b, migraine_like, aura))
+    b.attacks.append(attack)
+    last = min(end_day, n - 1)
+    worst[t : last + 1] = np.maximum(worst[t : last + 1], peak)
+    function[t : last + 1] = np.maximum(function[t : last + 1], disability)
+    return int(end_day)
+
+
+def _truth(cfg: SimConfig) -> SimTruth:
+    return SimTruth(
         baseline_log_odds=cfg.baseline_log_odds,
         effects=cfg.effects,
         non_triggers=(f"{TAG_PREFIX}chocolate", *(f"{TAG_PREFIX}{t}" for t, _ in cfg.independent_tags)),
@@ -512,6 +523,10 @@ def simulate_diary(
         pain_free_2h=dict(PAIN_FREE_2H),
         kratom_pain_free_2h_logit=KRATOM_PAIN_FREE_LOGIT,
     )
+
+
+def _batch_frame(b: _Builder) -> pd.DataFrame:
+    """The kratom batches; a lab-tested one gets a test date near the start of the diary."""
     batches = pd.DataFrame(
         KRATOM_BATCHES,
         columns=[
@@ -528,7 +543,7 @@ def simulate_diary(
         (b.start - pd.Timedelta(days=30 - 20 * i)).date() if lab else None
         for i, lab in enumerate(batches["lab"])
     ]
-    return SimulatedDiary(diary=diary, truth=truth, kratom_batches=batches, factors=factors)
+    return batches
 
 
 def _add_chronic_and_preventive(b: _Builder, chronic: set[int]) -> None:
