@@ -350,7 +350,7 @@ class _Rows:
     kept: list[tuple[str, int]]
 
 
-def _test_rows(
+def _rows_for(
     name: str,
     x: FloatArray,
     core: dict[tuple[str, int], FloatArray],
@@ -406,7 +406,7 @@ def _one_test(
 ) -> TriggerResult:
     """One factor-lag test: its counts, the minimum-data rule, then the penalised fit (p-value, no verdict yet)."""
     x = lagged(arrays[name], lag)
-    rows = _test_rows(name, x, core, extra, onset, at_risk, opts.proxy_r)
+    rows = _rows_for(name, x, core, extra, onset, at_risk, opts.proxy_r)
     n_days = int(rows.ok.sum())
     exposed = int((rows.xs == 1).sum())
     events = int(rows.ys.sum())
