@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relief.core import alerts as alert_tools
 from relief.core.decorators import AuthedRequest, journal_view
+from relief.offline.predose import pre_dose_info
 from relief.offline.services import MAX_WRITES, apply_writes
 
 # The files the installed app needs to open attack mode, the check-in, the dose form and the
@@ -136,6 +137,20 @@ def _push_dangerous(user_id: int, found: list[Any]) -> None:
     from relief.push.tasks import queue_safety_push
 
     queue_safety_push(user_id, [str(a.get("title") or a.get("message") or "") for a in dangerous])
+
+
+@require_GET
+def pre_dose(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's pre-dose information, for the phone to keep and show offline.
+
+    There is no id in the address: the answer is always the caller's own, and a signed-out caller
+    gets a 401 with nothing in it. Never cached by the browser or a proxy (it is health data).
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "sign in to see your pre-dose information"}, status=401)
+    response = JsonResponse(pre_dose_info(request.user))  # type: ignore[arg-type]
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 ZERO = "00000000-0000-0000-0000-000000000000"
