@@ -10,6 +10,7 @@
   var workerUrl = (script && script.getAttribute("data-sw-url")) || "/sw.js";
   var attackUrl = (script && script.getAttribute("data-attack-url")) || "/offline/attack/";
   var person = (script && script.getAttribute("data-person")) || "";
+  var preDoseUrl = (script && script.getAttribute("data-pre-dose-url")) || "/offline/pre-dose/";
   var signInAgain = false;
   /* This page is the copy kept on the phone (the server could not be reached). */
   var copy = document.body.getAttribute("data-relief-copy") === "1";
@@ -250,6 +251,7 @@
     var started = new Date(new Date(start.tapped_at).getTime() - (start.data.ago || 0) * 60000).toISOString();
     setStatus("Attack since " + hhmm(started) + " (on this phone)");
     rows.forEach(function (w) { if (w.data && w.data.attack === id) { reflect(w); } });
+    showPreDose();
     return true;
   }
 
@@ -290,6 +292,90 @@
     } else if (w.kind === "attack_end") {
       setStatus("Attack over at " + hhmm(w.tapped_at) + " (on this phone). Rest well.");
     }
+  }
+
+  /* --- the pre-dose information kept on this phone ------------------------------------------ */
+
+  /* Pages from which a dose may be logged: a fresh load (online) replaces the phone's copy. */
+  var DOSE_PAGES = [/^\/$/, /^\/diary\/attack\//, /^\/offline\/attack\/$/, /^\/treatments\/doses\/new\/$/];
+
+  function refreshPreDose() {
+    var path = window.location.pathname;
+    if (copy || !navigator.onLine || !person || !DOSE_PAGES.some(function (re) { return re.test(path); })) {
+      return Promise.resolve(null);
+    }
+    return fetch(preDoseUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (info) {
+      if (!info || String(info.person) !== String(person)) { return null; }
+      return Q.setPreDose(info).then(function () { return info; });
+    })["catch"](function () { return null; });
+  }
+
+  function offlineNow() { return copy || !navigator.onLine; }
+
+  function preDoseLine(info, row) {
+    var li = document.createElement("li");
+    var name = document.createElement("strong");
+    name.textContent = row.label;
+    li.appendChild(name);
+    var alerts = row.alerts || [];
+    var text = "Checked on " + info.checked_on + " while online: " + (alerts.length ? alerts.map(function (a) {
+      return a.title + " (" + a.level + ")";
+    }).join("; ") : "no warning for this dose then.");
+    para(li, text, alerts.some(function (a) { return a.dangerous; }) ? "pre-dose-danger" : "");
+    return li;
+  }
+
+  /* What the server said while online, labelled with its date and as possibly out of date. */
+  function preDoseBox(info, rows) {
+    var div = document.createElement("div");
+    div.className = "card offline-pre-dose";
+    div.setAttribute("data-offline-pre-dose", "");
+    para(div, "Safety checks wait for the connection: the full check runs when the entry reaches the server, " +
+      "and any warning is shown (and pushed) then.", "muted");
+    if (rows.length) {
+      para(div, "From the last check while online, kept on this phone; it may be out of date:", "muted");
+      var ul = document.createElement("ul");
+      ul.className = "entries";
+      rows.forEach(function (row) { ul.appendChild(preDoseLine(info, row)); });
+      div.appendChild(ul);
+    }
+    return div;
+  }
+
+  function fillPreDose(info) {
+    if (!info || !offlineNow()) { return; }
+    document.querySelectorAll("[data-pre-dose]").forEach(function (slot) {
+      slot.textContent = "";
+      var said = slot.parentNode.querySelector("[data-pre-dose-fallback]");
+      if (said) { said.hidden = true; }  // the box says it, with what was kept
+      slot.appendChild(preDoseBox(info, info.substances || []));
+    });
+  }
+
+  /* The dose form offline: the kept information for the chosen substance, next to it. */
+  function preDoseForForm(info) {
+    var select = document.querySelector("#dose-form select[name=substance]");
+    if (!select) { return; }
+    var old = document.querySelector("#dose-form [data-offline-pre-dose]");
+    if (old) { old.parentNode.removeChild(old); }
+    if (!offlineNow()) { return; }
+    var rows = info ? (info.substances || []).filter(function (r) { return r.substance === select.value; }) : [];
+    var box = info ? preDoseBox(info, rows) : preDoseBox({ checked_on: "" }, []);
+    if (info && select.value && !rows.length) {
+      para(box, "No information about this substance was kept on this phone.", "muted");
+    }
+    var slot = document.getElementById("dose-preview-slot") || select.closest(".field") || select;
+    slot.parentNode.insertBefore(box, slot.nextSibling);
+  }
+
+  function showPreDose() {
+    return Q.preDose(person).then(function (info) {
+      fillPreDose(info);
+      preDoseForForm(info);
+      return info;
+    })["catch"](function () { return null; });
   }
 
   /* --- queueing and sending ---------------------------------------------------------------- */
@@ -440,6 +526,7 @@
   }
 
   function forget() {
+    Q.forgetPreDose()["catch"](function () { /* no IndexedDB */ });
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({ type: "relief-forget" });
     }
@@ -496,7 +583,11 @@
   });
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("hashchange", fillForFix);  // "Fix it" on the form's own page
-  window.addEventListener("offline", function () { render(); });
+  window.addEventListener("offline", function () { render(); showPreDose(); });
+  window.addEventListener("online", function () { showPreDose(); });
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.name === "substance" && event.target.closest("#dose-form")) { showPreDose(); }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     if (copy) {  // messages and alerts kept in the copy belonged to an earlier visit
@@ -509,8 +600,13 @@
       });
     }
     Q.setToken(token()).then(function () { return Q.setPerson(person); })["catch"](function () { /* no IndexedDB */ });
+    /* Someone else's kept information is never shown, and is dropped as soon as another person signs in. */
+    Q.preDose(person).then(function (mine) {
+      return mine ? null : Q.forgetPreDose();
+    }).then(refreshPreDose).then(showPreDose)["catch"](function () { /* no IndexedDB */ });
     recoverInflight().then(function () { return render(); }).then(function (rows) {
       startLocalAttackIfAny(rows);
+      showPreDose();
       prepareDoseForm();
       prepareCheckin();
       fillForFix();

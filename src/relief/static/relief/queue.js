@@ -63,6 +63,14 @@
     /* Who is signed in on this phone, as the last page saw it (Background Sync sends only their writes). */
     setPerson: function (person) { return run(META, "readwrite", function (s) { return s.put(person, "person"); }); },
     person: function () { return run(META, "readonly", function (s) { return s.get("person"); }); },
+    /* The pre-dose safety information the server computed while online, for one person only. */
+    setPreDose: function (info) { return run(META, "readwrite", function (s) { return s.put(info, "pre-dose"); }); },
+    preDose: function (person) {
+      return run(META, "readonly", function (s) { return s.get("pre-dose"); }).then(function (info) {
+        return info && person && String(info.person) === String(person) ? info : null;
+      });
+    },
+    forgetPreDose: function () { return run(META, "readwrite", function (s) { return s["delete"]("pre-dose"); }); },
 
     /* Send every waiting write, oldest first; resolves with the server's answers (none when offline). */
     flush: function (url, token, person) {

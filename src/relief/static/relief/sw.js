@@ -125,10 +125,11 @@ self.addEventListener("sync", function (event) {
 
 self.addEventListener("message", function (event) {
   if (event.data && event.data.type === "relief-forget") {
-    /* Signing out: the kept pages hold that person's journal; drop them. */
-    event.waitUntil(caches.keys().then(function (names) {
+    /* Signing out: the kept pages and the pre-dose information hold that person's journal; drop them. */
+    var kept = self.ReliefQueue ? self.ReliefQueue.forgetPreDose()["catch"](function () { return null; }) : null;
+    event.waitUntil(Promise.all([kept, caches.keys().then(function (names) {
       return Promise.all(names.filter(function (n) { return n.indexOf(PREFIX) === 0; }).map(function (n) { return caches.delete(n); }));
-    }));
+    })]));
   }
 });
 
