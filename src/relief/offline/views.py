@@ -95,12 +95,12 @@ def worker_config() -> dict[str, Any]:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The worker script with this release's settings in front; always revalidated, scope the whole site."""
+    """The worker script with this release's settings in front; never cached (the update check always sees it)."""
     source = _read(WORKER_SOURCE).decode()
     body = f"self.RELIEF = {json.dumps(worker_config())};\n{source}"
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
-    response["Cache-Control"] = "no-cache"
+    response["Cache-Control"] = "no-store, private"  # fetched fresh on every update check, never kept
     return response
 
 
