@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from relief.accounts import sudo  # noqa: F401  (connects the sign-in time receiver)
+        # lazy: AppConfig.ready: needs the loaded app registry
+        from relief.accounts import sudo  # noqa: F401 (connects the sign-in time receiver)

@@ -18,10 +18,12 @@ __all__ = ["AnalysisConfig", "analyze", "review_treatment"]
 def __getattr__(name: str) -> Any:
     """Load the analysis on first use: ``relief.analysis.exceptions`` and friends stay light to import."""
     if name in ("AnalysisConfig", "analyze"):
+        # lazy: pandas and SciPy load on first use (module __getattr__)
         from . import report
 
         return getattr(report, name)
     if name == "review_treatment":
+        # lazy: pandas and SciPy load on first use (module __getattr__)
         from .review import review_treatment
 
         return review_treatment

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from relief.api.api import api
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -79,8 +81,6 @@ def _schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 @require_GET
 def api_docs(request: HttpRequest) -> HttpResponse:
-    from relief.api.api import api
-
     document = api.get_openapi_schema()
     context = {
         "title": document.get("info", {}).get("title", "API"),

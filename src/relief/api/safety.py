@@ -11,8 +11,10 @@ from ninja import Router, Schema
 
 from relief.api.common import AlertOut, me, reader, reads, since_utc, writes
 from relief.core.access import get_from_or_404, get_owned_or_404
+from relief.products.models import Batch, Product
 from relief.safety.engine import UnknownAlertError, acknowledge_keys, check_diary, report
 from relief.safety.preview import preview_dose
+from relief.treatments.services import require_substance, substances_for
 
 router = Router(tags=["alerts"])
 
@@ -71,9 +73,6 @@ def check_dose(request: HttpRequest, body: DoseCheckIn) -> Any:
     Nothing is saved; log the dose with ``POST /api/doses`` when you take it. Give the substance by
     ``substance_id`` or by name (``substance``: catalogue name, brand or alias). Naive times are your own
     clock. This is information, not medical advice."""
-    from relief.products.models import Batch, Product
-    from relief.treatments.services import require_substance, substances_for
-
     person = me(request)
     if body.substance_id is not None:
         substance = get_from_or_404(substances_for(person), body.substance_id)

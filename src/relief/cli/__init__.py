@@ -97,10 +97,12 @@ def cli(ctx: click.Context, username: str | None) -> None:
 def setup_django() -> None:
     """Set Django up (once); commands call it through the group just before they run."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relief.settings")
+    # lazy: Django loads only when a command runs; `relief --help` answers without it
     from django.apps import apps
 
     if apps.ready:
         return
+    # lazy: Django loads only when a command runs; `relief --help` answers without it
     import django
 
     django.setup()
@@ -108,6 +110,7 @@ def setup_django() -> None:
 
 def ensure_migrated() -> None:
     """Create and migrate the database on first use (cheap when it is up to date)."""
+    # lazy: Django loads only when a command runs; `relief --help` answers without it
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from relief.cli.common import current_user, echo_json, reports_errors
@@ -32,6 +34,8 @@ def user_create(name, email, time_zone, password_prompt) -> None:
     """
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import AccountError, create_account
+
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
 
     ensure_migrated()
@@ -56,6 +60,7 @@ def user_list() -> None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.contrib.auth import get_user_model
 
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
 
     ensure_migrated()
@@ -123,6 +128,7 @@ def substance_find(text) -> None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.db.models import Q
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.treatments.services import substances_for
 
     account = current_user()
@@ -175,9 +181,6 @@ def docs(what) -> None:
     Example:
       relief docs configuration > docs/configuration.md
     """
-    # lazy: command modules load before Django is set up (relief.cli.main)
-    import json
-
     if what == "configuration":
         # lazy: command modules load before Django is set up (relief.cli.main)
         from relief.conf import configuration_markdown
@@ -194,7 +197,7 @@ def docs(what) -> None:
 
 def cli_markdown() -> str:
     """docs/cli.md: every command with its help text."""
-    # lazy: command modules load before Django is set up (relief.cli.main)
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import cli
 
     lines = [

@@ -62,6 +62,7 @@ def analyze(start, end, baseline, as_json, fresh) -> None:
 
 
 def _basis(user) -> str:
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import today_for
     from relief.insights.services import analysis_version
 
@@ -70,6 +71,7 @@ def _basis(user) -> str:
 
 def stored_document(user, period: str) -> str | None:
     """The stored document of this command's period as printed, when the diary has not changed since."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.insights.models import StoredInsights
     from relief.insights.services import diary_version, is_current
 
@@ -81,8 +83,10 @@ def stored_document(user, period: str) -> str | None:
 
 def run(user, period: str, start, end, base) -> dict:
     """Run the analysis now (loading pandas and SciPy) and store the result for the next run."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.utils import timezone
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.insights.services import Insights, analysis_for, diary_version, store_result
 
     version, expected = diary_version(user), _basis(user)  # read before the analysis, as the worker does

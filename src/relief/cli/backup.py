@@ -29,8 +29,10 @@ def backup(output: Path | None) -> None:
       relief backup
       relief backup -o /mnt/usb/relief-2026-11-21.sqlite3
     """
-    # lazy: command modules load before Django is set up (relief.cli.main)
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
+
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.backup import BackupError
     from relief.core.backup import backup as make_backup
 
@@ -57,8 +59,10 @@ def restore(file: Path, yes: bool, no_keep_current: bool) -> None:
     Example:
       relief restore ~/.local/share/relief-journal/backups/relief-20261121T050000000000Z.sqlite3 --yes
     """
-    # lazy: command modules load before Django is set up (relief.cli.main)
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
+
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.backup import BackupError
     from relief.core.backup import restore as restore_backup
 

@@ -82,6 +82,7 @@ def check(as_json: bool, at_text: str | None, dose_text: str | None, ack_keys: t
       relief check --dose "kratom 3 g" --at "2026-11-30 21:00"
       relief check --acknowledge interaction:kratom+benzodiazepine:<id>:<id>
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import time_zone_of
     from relief.core.timeutil import parse_when
     from relief.safety.engine import UnknownAlertError, acknowledge_keys, check_diary, report
@@ -104,8 +105,10 @@ def check(as_json: bool, at_text: str | None, dose_text: str | None, ack_keys: t
 
 def _check_dose(user: Any, text: str, at: Any, as_json: bool) -> None:
     """The alerts a dose would raise, before it is taken; nothing is saved."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.utils import timezone
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.safety.engine import report
     from relief.safety.preview import parse_dose_text, preview_dose
     from relief.treatments.services import require_substance

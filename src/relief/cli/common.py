@@ -17,6 +17,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def current_user(ctx: click.Context | None = None):
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import AccountError, resolve_user
+
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
 
     ctx = ctx or click.get_current_context()

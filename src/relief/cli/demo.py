@@ -33,7 +33,10 @@ def demo(days, seed, username, replace, progress) -> None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.contrib.auth import get_user_model
 
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
+
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.diary.demo import create_demo
 
     ensure_migrated()

@@ -145,6 +145,7 @@ def edit_entry(kind: str, entry_id: str, changes: tuple[str, ...]) -> None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import FieldDoesNotExist, ValidationError
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core import entries
     from relief.exchange.jsonformat import SKIPPED_FIELDS, from_json_value, serialize
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -31,12 +32,12 @@ def export(fmt, output) -> None:
       relief export --format fhir -o journal.fhir.json
       relief export --format csv -o journal-csv/
     """
-    import json
-
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.exchange.jsonformat import dumps, export_document
 
     user = current_user()
     if fmt == "csv":
+        # lazy: command modules load before Django is set up (relief.cli.main)
         from relief.exchange.csvexport import export_csv
 
         if output is None:
@@ -45,6 +46,7 @@ def export(fmt, output) -> None:
         echo_json({"written": [str(p) for p in written]})
         return
     if fmt == "fhir":
+        # lazy: command modules load before Django is set up (relief.cli.main)
         from relief.exchange.fhir import export_bundle
 
         text = json.dumps(finite(export_bundle(user)), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -90,8 +92,10 @@ def import_(file, fmt, mapping, person, dry_run) -> None:
       relief import MigraineBuddy.csv
       relief import diary.csv --mapping 'day1=2024-01-01,factors=medication' --person P07 --dry-run
     """
+    # lazy: tqdm loads only when an import shows progress, not for every command
     from tqdm import tqdm
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.exchange.importers import FORMATS, ImportFormatError, run_import
     from relief.exchange.importers.detect import ALL_FORMATS, detect
 
@@ -131,8 +135,10 @@ def import_(file, fmt, mapping, person, dry_run) -> None:
 
 
 def _import_json(user, file: Path, dry_run: bool) -> None:
+    # lazy: tqdm loads only when an import shows progress, not for every command
     from tqdm import tqdm
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.exchange.jsonformat import ImportFailed, import_document, parse_text
 
     try:

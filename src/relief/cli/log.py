@@ -333,6 +333,7 @@ def log_side_effect(symptom: str, severity: str, when: str, dose_id: str | None,
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
     from relief.core.validation import is_uuid
     from relief.diary.models import SideEffect
@@ -381,6 +382,7 @@ def log_outcome(dose_id: str | None, **fields: Any) -> None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
     from relief.core.validation import is_uuid
     from relief.treatments.models import Dose

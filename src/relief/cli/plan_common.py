@@ -43,6 +43,7 @@ def day_option(user: User, text: str | None, field: str) -> date | None:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import time_zone_of
     from relief.core.timeutil import TimeInputError, parse_day
 

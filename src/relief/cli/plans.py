@@ -104,6 +104,7 @@ def plan_start(
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.access import owned
     from relief.plans import services
     from relief.products.models import Product

@@ -31,7 +31,7 @@ def report(start, end, output: Path) -> None:
       relief report -o report.pdf
       relief report --from 2026-01-01 --to 2026-06-30 -o first-half.pdf
     """
-    # lazy: command modules load before Django is set up (relief.cli.main)
+    # lazy: matplotlib and fpdf2 load only for `relief report`
     from relief.exchange.reports.pdf import write_report
 
     user = current_user()

@@ -29,9 +29,10 @@ def serve(host, port, workers, with_worker) -> None:
     Example:
       relief serve --port 8000
     """
-    # lazy: command modules load before Django is set up (relief.cli.main)
+    # lazy: gunicorn loads only for `relief serve`
     from gunicorn.app.base import BaseApplication
 
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
     from relief.core.logging import gunicorn_logconfig
 
@@ -60,6 +61,7 @@ def serve(host, port, workers, with_worker) -> None:
             # lazy: command modules load before Django is set up (relief.cli.main)
             from django.urls import get_resolver
 
+            # lazy: command modules load before Django is set up (relief.cli.main)
             from relief.wsgi import application
 
             get_resolver().resolve("/")  # import every view module now, in the master
@@ -85,6 +87,7 @@ def _start_worker() -> subprocess.Popen:
 
 def _collect_static() -> None:
     """Write the hashed, gzip- and brotli-compressed static files WhiteNoise serves with long cache lifetimes."""
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -101,6 +104,7 @@ def _welcome(host: str, port: int) -> None:
         click.echo(f"No account yet: open {base}/accounts/signup/ to create yours.", err=True)
         return
     try:
+        # lazy: command modules load before Django is set up (relief.cli.main)
         from relief.accounts.services_links import create_login_link
     except ModuleNotFoundError:
         click.echo(f"Open {base}/", err=True)

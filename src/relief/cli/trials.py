@@ -244,6 +244,7 @@ def trial_outcome(
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core.exceptions import ValidationError
 
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.plans import services
     from relief.plans.models import Trial
 

@@ -18,13 +18,16 @@ def worker(workers: int, no_periodic: bool) -> None:
     Example:
       RELIEF_REDIS_URL=redis://127.0.0.1:6379/0 relief worker --workers 4
     """
-    # lazy: command modules load before Django is set up (relief.cli.main)
+    # lazy: the queue consumer loads only for `relief worker`
     from huey.consumer import Consumer
 
+    # lazy: cycle: relief.cli imports the command modules while it is being built
     from relief.cli import ensure_migrated
+
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.core.tasks import describe_queue, huey
-    from relief.exchange import tasks as import_tasks  # registers the background import
-    from relief.push import tasks as push_tasks  # registers the push reminders on the same queue
+    from relief.exchange import tasks as import_tasks
+    from relief.push import tasks as push_tasks
 
     del push_tasks, import_tasks
 

@@ -31,6 +31,7 @@ from relief.diary.models import (
     QuestionnaireResponse,
     SideEffect,
 )
+from relief.insights.versions import bump
 from relief.products.models import Batch, LabReport, Product
 from relief.treatments.models import Dose, DoseOutcome, StandingMedication, Substance
 
@@ -124,7 +125,6 @@ def create_demo(
     _side_effects(user, diary.side_effects, doses, summary)
     _questionnaires(user, diary.questionnaires, summary)
     _medications(user, start, summary)
-    from relief.insights.versions import bump
 
     bump(user.pk)  # the rows above went in with bulk_create, which sends no signals
     return summary

@@ -35,6 +35,7 @@ from relief.diary.models import (
     QuestionnaireResponse,
     SideEffect,
 )
+from relief.insights.versions import bump
 from relief.plans.models import (
     Allocation,
     Amendment,
@@ -429,7 +430,6 @@ class _Importer:
                             )
                         ]
                     ) from exc
-        from relief.insights.versions import bump
 
         bump(
             self.user.pk, schedule=False

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from relief.exchange.importers import ImportFormatError, ImportReport, import_text
+from relief.exchange.importers import ImportFormatError, ImportReport, Problem, import_text
 from relief.exchange.importers.base import Progress, read_text
 from relief.exchange.importers.detect import PROJECT_JSON, detect
+from relief.exchange.jsonformat import ImportFailed, import_document, parse_text
 from relief.exchange.models import PendingImport
 
 
@@ -34,9 +35,6 @@ def preview(
 
 def _json_report(user: User, text: str, *, dry_run: bool, progress: Progress | None = None) -> ImportReport:
     """The project's own JSON through its importer, reported like any other import."""
-    from relief.exchange.importers import Problem
-    from relief.exchange.jsonformat import ImportFailed, import_document, parse_text
-
     report = ImportReport(format=PROJECT_JSON, dry_run=dry_run)
     try:
         doc = parse_text(text)

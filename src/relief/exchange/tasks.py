@@ -11,7 +11,11 @@ import json
 import logging
 from typing import Any
 
+from huey.constants import EmptyData
+
 from relief.core.tasks import huey
+from relief.exchange.models import PendingImport
+from relief.exchange.services import confirm_pending
 
 log = logging.getLogger("relief.exchange")
 
@@ -31,8 +35,6 @@ def write_progress(pending_id: Any, done: int, total: int) -> None:
 
 
 def read_progress(pending_id: Any) -> tuple[int, int] | None:
-    from huey.constants import EmptyData
-
     try:
         data = huey.storage.peek_data(_key(pending_id))
     except Exception:
@@ -45,9 +47,6 @@ def read_progress(pending_id: Any) -> tuple[int, int] | None:
 
 def run_pending(pending_id: Any) -> dict[str, Any]:
     """Save a confirmed upload (all of it or nothing) and keep the outcome for the page."""
-    from relief.exchange.models import PendingImport
-    from relief.exchange.services import confirm_pending
-
     pending = PendingImport.objects.filter(pk=pending_id).select_related("user").first()
     if pending is None:
         return {"error": "the upload is gone (a newer upload replaced it)"}

@@ -23,10 +23,14 @@ from relief.core.periods import bounded_period
 from relief.core.types import AuthedRequest
 from relief.core.validation import finite
 from relief.exchange import tasks as import_tasks
+from relief.exchange.csvexport import export_csv
+from relief.exchange.fhir import export_bundle
 from relief.exchange.importers import FORMATS, ImportFormatError
 from relief.exchange.importers.detect import ALL_FORMATS
 from relief.exchange.models import PendingImport
 from relief.exchange.services import confirm_pending, keep_pending, preview
+from relief.insights import svg
+from relief.insights.chartdata import ALL_CHARTS, chart_data
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CHOICES: dict[str, str] = {"auto": "Recognise it from the file", **ALL_FORMATS, **FORMATS}
@@ -191,8 +195,6 @@ def import_status(request: AuthedRequest, pk: str) -> HttpResponse:
 
 @journal_view
 def export_fhir(request: AuthedRequest) -> HttpResponse:
-    from relief.exchange.fhir import export_bundle
-
     body = json.dumps(finite(export_bundle(request.user)), indent=2, ensure_ascii=False, allow_nan=False)
     response = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="relief-journal.fhir.json"'
@@ -201,8 +203,6 @@ def export_fhir(request: AuthedRequest) -> HttpResponse:
 
 @journal_view
 def export_csv_zip(request: AuthedRequest) -> HttpResponse:
-    from relief.exchange.csvexport import export_csv
-
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in export_csv(request.user, Path(tmp)):
@@ -225,9 +225,8 @@ def report_home(request: AuthedRequest) -> HttpResponse:
 @read_view
 def report_page(request: HttpRequest, owner, share) -> HttpResponse:
     """The clinician report as a page, for the owner or a read-only share: the PDF's numbers, SVG charts."""
+    # lazy: pandas loads only when a report is built (web start-up)
     from relief.exchange.reports.data import NOTICE, build_report
-    from relief.insights import svg
-    from relief.insights.chartdata import ALL_CHARTS, chart_data
 
     start, end, error = bounded_period(request, owner)
     if error:
@@ -242,7 +241,10 @@ def report_page(request: HttpRequest, owner, share) -> HttpResponse:
 @require_GET
 @read_view
 def report_pdf(request: HttpRequest, owner, share) -> HttpResponse:
+    # lazy: pandas loads only when a report is built (web start-up)
     from relief.exchange.reports.data import build_report
+
+    # lazy: matplotlib and fpdf2 load only when a PDF is made (web start-up)
     from relief.exchange.reports.pdf import render_pdf
 
     start, end, error = bounded_period(request, owner)

@@ -62,6 +62,8 @@ def analysis_for(
     """
     # lazy: pandas and the analysis library load only when an analysis runs
     from relief.analysis import analyze
+
+    # lazy: pandas loads only when an analysis runs (web start-up)
     from relief.insights.frames import build_diary
 
     diary = build_diary(user)

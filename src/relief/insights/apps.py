@@ -6,6 +6,7 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # lazy: AppConfig.ready: needs the loaded app registry
         from relief.insights import tasks, versions
 
         versions.connect()

@@ -30,7 +30,7 @@ import relief
 from relief.accounts.services import today_for
 from relief.insights.analysis import Analysis as Analysis  # the one analysis entry point
 from relief.insights.analysis import analysis_for as analysis_for
-from relief.insights.chartdata import PAGE_CHARTS
+from relief.insights.chartdata import PAGE_CHARTS, chart_data
 from relief.insights.models import DiaryVersion, StoredInsights
 
 CHART_NAMES = PAGE_CHARTS
@@ -146,8 +146,8 @@ def page_state(user: User, start: date | None = None, end: date | None = None) -
 
 def compute_insights(user: User, start: date | None = None, end: date | None = None) -> Insights:
     """Run the analysis and gather the charts' numbers now; ValueError for a period that ends before it starts."""
+    # lazy: pandas loads only when a report is built (web start-up)
     from relief.exchange.reports.data import build_report
-    from relief.insights.chartdata import chart_data
 
     report = build_report(user, start, end)
     return Insights(

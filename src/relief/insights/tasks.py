@@ -16,9 +16,13 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from relief.core import tasks as core_tasks
 from relief.core.tasks import huey
+from relief.insights.models import DiaryVersion
+from relief.insights.services import parse_period, refresh_insights
 
 log = logging.getLogger("relief.insights")
 
@@ -59,8 +63,6 @@ def schedule_recompute(user_id: int) -> bool:
 
 
 def _last_change(user_id: int) -> datetime | None:
-    from relief.insights.models import DiaryVersion
-
     return DiaryVersion.objects.filter(user_id=user_id).values_list("changed_at", flat=True).first()
 
 
@@ -73,9 +75,8 @@ def run_when_quiet(user_id: int, since: float, now: datetime | None = None) -> d
         recompute_when_quiet.schedule((user_id, since), eta=changed + QUIET)
         return {"waiting_until": (changed + QUIET).isoformat()}
     huey.get(flag_key(user_id))  # from now on a new write queues a new recompute
-    from relief.core.tasks import recompute_insights
 
-    return recompute_insights(user_id)
+    return core_tasks.recompute_insights(user_id)  # looked up on the module: the worker's task
 
 
 @huey.task()
@@ -96,10 +97,6 @@ def prepare_period(user_id: int, period: str) -> bool:
 
 
 def run_prepare_period(user_id: int, period: str) -> dict[str, Any]:
-    from django.contrib.auth import get_user_model
-
-    from relief.insights.services import parse_period, refresh_insights
-
     huey.get(flag_key(user_id, period))
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:

@@ -20,33 +20,33 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from relief.accounts.models import Profile
 from relief.core.access import owner_path
+from relief.diary.models import (
+    Attack,
+    DayFactor,
+    DayRecord,
+    FactorTag,
+    PainSample,
+    QuestionnaireResponse,
+    SideEffect,
+)
 from relief.insights.models import DiaryVersion
+from relief.insights.tasks import schedule_recompute
+from relief.products.models import Batch, LabReport, Product
+from relief.treatments.models import (
+    CustomUnit,
+    Dose,
+    DoseOutcome,
+    StandingMedication,
+    Substance,
+)
 
 log = logging.getLogger("relief.insights")
 
 
 def diary_models() -> tuple[type[models.Model], ...]:
     """Every model of a person's that the analysis, its charts or the report read."""
-    from relief.accounts.models import Profile
-    from relief.diary.models import (
-        Attack,
-        DayFactor,
-        DayRecord,
-        FactorTag,
-        PainSample,
-        QuestionnaireResponse,
-        SideEffect,
-    )
-    from relief.products.models import Batch, LabReport, Product
-    from relief.treatments.models import (
-        CustomUnit,
-        Dose,
-        DoseOutcome,
-        StandingMedication,
-        Substance,
-    )
-
     return (
         Profile,
         Attack,
@@ -85,8 +85,6 @@ class _ScheduleAfterCommit:
         self.user_id = user_id
 
     def __call__(self) -> None:
-        from relief.insights.tasks import schedule_recompute
-
         schedule_recompute(self.user_id)
 
 

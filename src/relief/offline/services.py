@@ -17,14 +17,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,9 +33,11 @@ from relief.core.access import get_owned_or_404, owned
 from relief.core.services import Saved, error_lines
 from relief.core.timeutil import zone
 from relief.core.web import update
+from relief.diary.forms import CheckinForm, SideEffectForm
 from relief.diary.models import Attack, DayFactor, DayRecord, FactorTag
-from relief.diary.services import Pain, add_pain, end_attack, log_attack, log_day
+from relief.diary.services import Pain, add_pain, end_attack, log_attack, log_day, log_side_effect
 from relief.offline.models import SyncedWrite
+from relief.treatments.forms import DoseForm, OutcomeForm
 from relief.treatments.models import Dose, DoseOutcome
 from relief.treatments.services import log_dose, log_outcome
 
@@ -187,8 +189,6 @@ def _dose_repeat(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Sa
 
 def _form_data(data: dict[str, Any]) -> Any:
     """The fields of a form as the page would have posted them (a list of values per name)."""
-    from django.http import QueryDict
-
     posted = QueryDict(mutable=True)
     fields = data.get("fields") or {}
     if not isinstance(fields, dict):
@@ -209,8 +209,6 @@ def _local(moment: datetime, user: User) -> str:
 
 def _dose(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Saved, str]:
     """The full dose form; an unchanged 'When' field means the moment of the tap."""
-    from relief.treatments.forms import DoseForm
-
     posted = _form_data(data)
     if data.get("time_is_tap"):
         posted["taken_at"] = _local(tapped, user)
@@ -232,8 +230,6 @@ def _outcome_quick(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[
 
 
 def _outcome(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Saved, str]:
-    from relief.treatments.forms import OutcomeForm
-
     dose = _own(Dose, user, data.get("dose"), "dose")
     existing = DoseOutcome.objects.filter(dose=dose).first()
     form = OutcomeForm(_form_data(data), instance=existing or DoseOutcome(dose=dose))
@@ -244,9 +240,6 @@ def _outcome(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Saved,
 
 def _side_effect(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Saved, str]:
     """The side-effect form; an unchanged 'When' field means the moment of the tap."""
-    from relief.diary.forms import SideEffectForm
-    from relief.diary.services import log_side_effect
-
     posted = _form_data(data)
     if data.get("time_is_tap"):
         posted["occurred_at"] = _local(tapped, user)
@@ -260,10 +253,6 @@ def _side_effect(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Sa
 
 
 def _checkin(user: User, tapped: datetime, data: dict[str, Any]) -> tuple[Saved, str]:
-    from datetime import date
-
-    from relief.diary.forms import CheckinForm
-
     posted = _form_data(data)
     try:
         day = date.fromisoformat(posted.get("date", ""))

@@ -18,8 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relief.core import alerts as alert_tools
 from relief.core.decorators import AuthedRequest, journal_view
+from relief.diary.models import Attack
 from relief.offline.predose import pre_dose_info
 from relief.offline.services import MAX_WRITES, apply_writes
+from relief.push import tasks as push_tasks
+from relief.treatments.usual import usual_doses
 
 # The files the installed app needs to open attack mode, the check-in, the dose form and the
 # Today page's one-tap outcome prompt without a connection.
@@ -134,9 +137,8 @@ def _push_dangerous(user_id: int, found: list[Any]) -> None:
     dangerous = [a for a in alert_tools.alert_dicts(found) if a["dangerous"]]
     if not dangerous:
         return
-    from relief.push.tasks import queue_safety_push
 
-    queue_safety_push(user_id, [str(a.get("title") or a.get("message") or "") for a in dangerous])
+    push_tasks.queue_safety_push(user_id, [str(a.get("title") or a.get("message") or "") for a in dangerous])
 
 
 @require_GET
@@ -165,9 +167,6 @@ OFFSETS = (
 @journal_view
 def attack(request: AuthedRequest) -> HttpResponse:
     """Attack mode that needs no connection: the start buttons and the panel for an attack started offline."""
-    from relief.diary.models import Attack
-    from relief.treatments.usual import usual_doses
-
     symptoms = [
         (name, str(getattr(Attack._meta.get_field(name), "verbose_name", name))) for name in Attack.SYMPTOMS
     ]

@@ -23,6 +23,8 @@ from huey import crontab
 from relief.accounts.services import time_zone_of
 from relief.core.tasks import checkin_due, due_outcome_prompts, huey
 from relief.core.timeutil import zone
+from relief.diary.models import Attack
+from relief.plans.models import TaperStep, Trial
 from relief.plans.services import due_reassessments
 from relief.push.models import PushSubscription, SentPush
 from relief.push.services import Message, first_time, preferences_of, push_enabled, quiet_now, send
@@ -87,8 +89,6 @@ def safety_message(titles: list[str], details: bool) -> Message:
 
 
 def _open_attacks(user: User, now: datetime, hours: int) -> list[Any]:
-    from relief.diary.models import Attack
-
     return list(
         Attack.objects.filter(
             user=user, ended_at__isnull=True, started_at__lte=now - timedelta(hours=hours)
@@ -102,8 +102,6 @@ def _due_plans(user: User, now: datetime) -> list[Any]:
 
 def _steps_today(user: User, now: datetime) -> list[tuple[str, Any]]:
     """Taper steps and trial periods (period design) that begin on the person's today."""
-    from relief.plans.models import TaperStep, Trial
-
     today = now.astimezone(zone(time_zone_of(user))).date()
     found: list[tuple[str, Any]] = [
         (f"taper:{step.pk}", step) for step in TaperStep.objects.filter(taper__user=user, starts_on=today)

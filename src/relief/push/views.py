@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.services import error_lines
 from relief.push.forms import PushPreferencesForm
-from relief.push.services import Message, preferences_of, push_enabled, subscribe, unsubscribe
+from relief.push.models import PushSubscription
+from relief.push.services import Message, deliver, preferences_of, push_enabled, subscribe, unsubscribe
 
 
 def _json(request: AuthedRequest) -> dict[str, Any]:
@@ -82,7 +83,4 @@ def test_push(request: AuthedRequest) -> HttpResponse:
 
 
 def send_test(request: AuthedRequest, message: Message) -> int:
-    from relief.push.models import PushSubscription
-    from relief.push.services import deliver
-
     return sum(deliver(s, message) for s in PushSubscription.objects.filter(user=request.user))

@@ -19,6 +19,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from relief.safety.tags import substance_profile
+from relief.treatments.catalogue import catalogue_entries
 from relief.treatments.classes import OVERUSE_GROUPS, SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
 
 KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
@@ -198,8 +200,6 @@ class Knowledge:
         return max(found, key=lambda e: e["days"], default=None)
 
     def washout_days(self, substance: Any) -> int:
-        from relief.safety.tags import substance_profile
-
         profile = substance_profile(substance)
         entry = self.washout_entry(profile.tags | {profile.key}, profile.key)
         return int(entry["days"]) if entry is not None else 0
@@ -308,8 +308,6 @@ def _check_references(kind: str, entry: Mapping[str, Any]) -> None:
 
 
 def _catalogue_keys() -> set[str]:
-    from relief.treatments.catalogue import catalogue_entries
-
     return {e["key"] for e in catalogue_entries()}
 
 

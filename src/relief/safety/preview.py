@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from relief.safety.alerts import Alert
 from relief.safety.config import SafetyConfig
+from relief.safety.engine import _config, _history, _run
 from relief.safety.rules.base import Focus
 from relief.safety.snapshot import dose_view, load
+from relief.treatments.models import Dose
 
 # The id the unsaved dose carries in evidence and keys.
 PREVIEW_ID = "unsaved-dose"
@@ -36,9 +38,6 @@ def preview_dose(
     config: SafetyConfig | None = None,
 ) -> list[Alert]:
     """Alerts that would fire for this dose at ``taken_at`` (default: now). Never saves anything."""
-    from relief.safety.engine import _config, _history, _run
-    from relief.treatments.models import Dose
-
     cfg = _config(config)
     now = timezone.now()
     at = taken_at or now

@@ -13,6 +13,8 @@ from typing import Any
 from relief.accounts.services import get_profile
 from relief.core.timeutil import local_day, zone
 from relief.diary.models import Attack, DayRecord, SideEffect
+from relief.safety.kb import load_knowledge
+from relief.safety.tags import substance_profile
 from relief.treatments.models import Dose, StandingMedication
 
 PAIN_REASONS = frozenset({"acute", "chronic"})
@@ -142,8 +144,6 @@ class Diary:
 
 
 def dose_view(dose: Any, tz: str, *, dose_id: str | None = None) -> DoseView:
-    from relief.safety.tags import substance_profile
-
     substance = dose.substance
     product = dose.product
     profile = substance_profile(substance)
@@ -196,7 +196,6 @@ def load(user: Any, at: dt.datetime, *, since: dt.datetime, until: dt.datetime |
         user=user, date__gte=local_day(since, tz), alcohol_units__gt=0
     ).order_by("date"):
         alcohol[record.date] = alcohol[record.date] or record
-    from relief.safety.kb import load_knowledge
 
     kb = load_knowledge()
     return Diary(

@@ -12,7 +12,10 @@ from relief.core.types import AuthedRequest
 from relief.safety.alerts import DISCLAIMER, LEVELS
 from relief.safety.engine import check_diary
 from relief.safety.kb import load_knowledge
+from relief.safety.preview import preview_dose
+from relief.treatments.catalogue import catalogue_entries
 from relief.treatments.classes import SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
+from relief.treatments.forms import DoseForm
 
 LEVEL_NAMES = {
     "dangerous": "Dangerous",
@@ -41,9 +44,6 @@ def index(request: AuthedRequest) -> HttpResponse:
 @journal_view
 def preview(request: AuthedRequest) -> HttpResponse:
     """htmx: the alerts the dose being filled in would raise if saved now (nothing is saved)."""
-    from relief.safety.preview import preview_dose
-    from relief.treatments.forms import DoseForm
-
     form = DoseForm(request.POST, user=request.user)
     form.is_valid()  # a half-filled form still previews whatever is valid so far
     data = form.cleaned_data
@@ -89,9 +89,6 @@ def _interaction_rows() -> list[dict[str, object]]:
 
 
 def _side(tags: list[str]) -> str:
-    from relief.treatments.catalogue import catalogue_entries
-    from relief.treatments.classes import SUBSTANCE_CLASSES, SUBSTANCE_PROPERTIES
-
     names = {e["key"]: e["name"] for e in catalogue_entries()}
     return ", ".join(SUBSTANCE_CLASSES.get(t) or SUBSTANCE_PROPERTIES.get(t) or names.get(t, t) for t in tags)
 

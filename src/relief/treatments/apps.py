@@ -5,6 +5,8 @@ from django.db.models.signals import post_migrate
 def _sync_catalogue(sender, **kwargs):
     # lazy: models cannot be imported before the app registry is ready
     from relief.treatments.catalogue import sync_catalogue
+
+    # lazy: AppConfig.ready: needs the loaded app registry
     from relief.treatments.models import Substance
 
     sync_catalogue(Substance)

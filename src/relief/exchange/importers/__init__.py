@@ -23,6 +23,7 @@ from relief.exchange.importers.base import (
     read_text,
     run_planned,
 )
+from relief.exchange.importers.detect import detect
 
 FORMATS: dict[str, str] = {
     "migraine-buddy": "Migraine Buddy CSV export",
@@ -82,8 +83,6 @@ def import_text(
         raise ImportFormatError("the file contains NUL characters, so it is not a text export")
     detected = ""
     if fmt == "auto":
-        from relief.exchange.importers.detect import detect
-
         try:
             found = detect(text)
         except RecursionError:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from rapidfuzz import fuzz, process
 from relief.accounts.services import time_zone_of
 from relief.core.services import error_lines
 from relief.core.timeutil import TimeInputError, make_aware_local
+from relief.exchange.models import ImportedEntry
 from relief.treatments.models import Substance
 from relief.treatments.services import add_substance, substances_for
 
@@ -309,8 +311,6 @@ def run_planned(
     class _Rollback(Exception):
         pass
 
-    from relief.exchange.models import ImportedEntry
-
     total = len(report.planned)
     try:
         with transaction.atomic():
@@ -359,10 +359,6 @@ def run_planned(
 
 def _imported_before(user: User, report: ImportReport) -> dict[str, str]:
     """Keys of this file's entries that an earlier import saved and that still exist, with the reason."""
-    from django.apps import apps
-
-    from relief.exchange.models import ImportedEntry
-
     keys = {p.key for p in report.planned if p.key}
     if not keys:
         return {}

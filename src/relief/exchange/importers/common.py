@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from relief.diary.services import Pain, log_attack
+from relief.diary.services import Pain, log_attack, log_day
 from relief.exchange.importers.base import ImportContext, parse_amount
 from relief.treatments.services import log_dose
 
@@ -105,8 +105,6 @@ def save_attack(context: ImportContext, spec: AttackSpec) -> list[str]:
     context.created(attack)
     created = ["attack"] + ["pain sample"] * len(pain)
     if spec.factors and spec.day is not None:
-        from relief.diary.services import log_day
-
         log_day(context.user, day=spec.day, factors=spec.factors)
         created += ["factor"] * len(spec.factors)
     for dose in spec.doses:

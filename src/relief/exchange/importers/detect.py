@@ -14,6 +14,9 @@ import json
 from dataclasses import dataclass
 
 from relief.exchange.importers.base import ImportFormatError, read_text
+from relief.exchange.importers.generic import GUESSES
+from relief.exchange.importers.migrainebuddy import is_migraine_buddy
+from relief.exchange.jsonformat import FORMAT_NAME
 
 PROJECT_JSON = "json"
 FHIR = "fhir"
@@ -28,6 +31,7 @@ class Detected:
 
 
 def _all_formats() -> dict[str, str]:
+    # lazy: cycle: relief.exchange.importers imports this module
     from relief.exchange.importers import FORMATS
 
     return {**ALL_FORMATS, **FORMATS}
@@ -57,8 +61,6 @@ def _json(text: str) -> Detected:
     except json.JSONDecodeError as exc:
         raise unknown(f"it starts like JSON but is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     if isinstance(doc, dict):
-        from relief.exchange.jsonformat import FORMAT_NAME
-
         if doc.get("format") == FORMAT_NAME:
             return Detected(PROJECT_JSON, f"a Relief Journal export (format {FORMAT_NAME!r})")
         if doc.get("resourceType") == "Bundle":
@@ -81,8 +83,6 @@ def _header(text: str) -> list[str]:
 
 
 def _csv(text: str) -> Detected:
-    from relief.exchange.importers.migrainebuddy import is_migraine_buddy
-
     if is_migraine_buddy(text):
         return Detected("migraine-buddy", 'a Migraine Buddy export (a table starting "#","Started","Lasted")')
     header = _header(text)
@@ -99,8 +99,6 @@ def _csv(text: str) -> Detected:
     if {"Date", "Time", "Pain Level", "Medication", "Dosage"} <= names:
         return Detected("migraine-navigator", "a Migraine Navigator CSV (Date, Time, Pain Level, Dosage ...)")
     if len(header) >= 2:
-        from relief.exchange.importers.generic import GUESSES
-
         usable = GUESSES["date"] + GUESSES["day"] + GUESSES["headache"]
         found = [h for h in header if h.lower() in usable]
         if found:

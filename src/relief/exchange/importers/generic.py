@@ -23,6 +23,7 @@ day, never as doses); ``scale`` (``0-10`` or ``0-3`` for a numeric severity).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from relief.diary.services import Pain, log_attack, log_day
 from relief.exchange.importers.base import (
     ImportContext,
     ImportFormatError,
@@ -431,8 +433,6 @@ def _plan_attacks(rows, layout: Layout, report: ImportReport, tz: str, source: s
 
 
 def _digest(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -600,8 +600,6 @@ def _medication_is_categorical(layout: Layout, rows) -> str:
 
 
 def save_day(context: ImportContext, spec: DaySpec) -> list[str]:
-    from relief.diary.services import Pain, log_attack, log_day
-
     fields: dict[str, Any] = {}
     if spec.nrs is not None:
         fields["worst_pain"] = spec.nrs

@@ -21,6 +21,7 @@ def push_settings(context: template.Context) -> dict[str, Any]:
     enabled = push_enabled()
     key = ""
     if enabled:
+        # lazy: cryptography and py_vapid load only when a key is needed
         from relief.push.vapid import application_server_key
 
         key = application_server_key()

@@ -16,6 +16,7 @@ from relief.safety.config import SafetyConfig
 from relief.safety.kb import Entry, Knowledge
 from relief.safety.rules.base import Focus, dose_evidence, medication_evidence
 from relief.safety.snapshot import Diary, DoseView, fmt_local
+from relief.safety.tags import substance_profile
 
 ALERT_LEVELS = ("dangerous", "unsafe", "caution")
 TITLES = {
@@ -126,8 +127,6 @@ def alcohol_day_alert(diary: Diary, kb: Knowledge, record: Any) -> list[Alert]:
 
 
 def medication_alert(diary: Diary, kb: Knowledge, med: Any, kratom: list[DoseView]) -> list[Alert]:
-    from relief.safety.tags import substance_profile
-
     substance = med.substance
     profile = substance_profile(substance)
     entries = entries_for(kb, profile.classes | {substance.substance_class}, profile.properties, profile.key)

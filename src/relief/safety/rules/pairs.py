@@ -154,6 +154,7 @@ def pair_alert(
     )
     level = entries[0]["level"]
     label = entries[0].get("label")
+    # lazy: cycle: relief.safety.preview imports the rules package
     from relief.safety.preview import PREVIEW_ID
 
     verb = "Taking" if PREVIEW_ID in (one.id, other.id) else "You took"

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import template
 
+from relief.core.alerts import alert_dicts
+from relief.safety.preview import preview_dose
+
 register = template.Library()
 
 
@@ -24,9 +27,6 @@ def seen_before(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @register.inclusion_tag("safety/_usual_preview.html", takes_context=True)
 def usual_dose_warnings(context: template.Context, usual: list[Any]) -> dict[str, Any]:
     """For each one-tap usual dose, what would fire if it were taken now (attack mode, before the tap)."""
-    from relief.core.alerts import alert_dicts
-    from relief.safety.preview import preview_dose
-
     request = context.get("request")
     user = getattr(request, "user", None)
     rows = []
