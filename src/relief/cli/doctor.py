@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from relief.conf import data_dir
+
 
 @click.command("doctor")
 def doctor() -> None:
@@ -17,9 +19,8 @@ def doctor() -> None:
     Example:
       relief doctor
     """
+    # lazy: command modules load before Django is set up (relief.cli.main)
     from django.core import checks
-
-    from relief.conf import data_dir
 
     found = checks.run_checks(include_deployment_checks=False)
     for message in found:

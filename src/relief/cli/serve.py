@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from relief.conf import wide_permissions
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -38,7 +40,6 @@ def serve(host, port, workers, with_worker) -> None:
 
     ensure_migrated()
     _collect_static()
-    from relief.conf import wide_permissions
 
     for line in wide_permissions():
         click.echo(f"Warning: {line} (others on this machine could read health data)", err=True)

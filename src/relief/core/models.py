@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from relief.core.security import number_problem, text_problem
+
 
 class UUIDModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -35,8 +37,6 @@ class UUIDModel(models.Model):
         """Django's checks, then what no database can store, named by field (every import, form,
         API call and command goes through here): text with a NUL character or a lone surrogate,
         numbers that are not finite."""
-        from relief.core.security import number_problem, text_problem
-
         errors: dict[str, list[str]] = {}
         try:
             super().clean_fields(exclude=exclude)

@@ -13,19 +13,19 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.db.models import Min
 from django.http import HttpRequest
+from django.utils import timezone
 
 from relief.accounts.services import time_zone_of
 from relief.core.timeutil import FIRST_DAY, LAST_DAY, is_supported_day, local_day
 from relief.core.web import period_from_query
+from relief.diary.models import Attack, DayRecord
+from relief.treatments.models import Dose
 
 MAX_PERIOD_DAYS = 5 * 366  # five years in one analysis or report
 
 
 def first_diary_day(user: User) -> date | None:
     """The day of the person's earliest attack, day record or dose, or None for an empty diary."""
-    from relief.diary.models import Attack, DayRecord
-    from relief.treatments.models import Dose
-
     tz = time_zone_of(user)
     found: list[date] = []
     day = DayRecord.objects.filter(user=user).aggregate(first=Min("date"))["first"]
@@ -75,6 +75,4 @@ def bounded_period(request: HttpRequest, owner: User) -> tuple[date | None, date
 
 
 def local_day_of(user: User) -> date:
-    from django.utils import timezone
-
     return local_day(timezone.now(), time_zone_of(user))
