@@ -70,22 +70,38 @@ def batch_alerts(
     used = [dose_evidence(d) for d in doses]
     reports = sorted(batch.lab_reports.all(), key=lambda r: (r.test_date or dt.date.min, str(r.id)))
     if not reports:
-        fact = kb.get("facts", "lab_report_missing")
-        return [
-            from_entries(
-                [fact],
-                key=f"product:no_lab_report:{batch.id}",
-                rule="product",
-                level="info",
-                title="No lab report for this batch",
-                message=f"There is no lab report (certificate of analysis) for {batch.product} lot {batch.lot_number or '?'}. {fact['statement']}",
-                actions=(ASK_VENDOR, "Add the report to the batch when you have it."),
-                evidence=[_batch_evidence(batch), *used],
-            )
-        ]
+        return [_no_report_alert(kb, batch, used)]
     report = reports[-1]
     evidence = [_batch_evidence(batch), _report_evidence(report), *used]
-    alerts = []
+    found = [
+        _report_age_alert(kb, cfg, batch, report, evidence),
+        _over_limit_alert(kb, report, evidence),
+        _seven_oh_share_alert(diary, kb, report, evidence),
+    ]
+    alerts = [alert for alert in found if alert is not None]
+    alerts += seven_oh_amount_alerts(diary, kb, batch, report, doses, evidence)
+    return alerts
+
+
+def _no_report_alert(kb: Knowledge, batch: Any, used: list[Evidence]) -> Alert:
+    """A kratom batch with no certificate of analysis at all."""
+    fact = kb.get("facts", "lab_report_missing")
+    return from_entries(
+        [fact],
+        key=f"product:no_lab_report:{batch.id}",
+        rule="product",
+        level="info",
+        title="No lab report for this batch",
+        message=f"There is no lab report (certificate of analysis) for {batch.product} lot {batch.lot_number or '?'}. {fact['statement']}",
+        actions=(ASK_VENDOR, "Add the report to the batch when you have it."),
+        evidence=[_batch_evidence(batch), *used],
+    )
+
+
+def _report_age_alert(
+    kb: Knowledge, cfg: SafetyConfig, batch: Any, report: Any, evidence: list[Evidence]
+) -> Alert | None:
+    """The newest report has no test date, or was made long before the batch was bought."""
     age = kb.get("facts", "lab_report_age")
     if report.test_date is None:
         problem = "has no test date"
@@ -95,19 +111,22 @@ def batch_alerts(
         )
     else:
         problem = None
-    if problem:
-        alerts.append(
-            from_entries(
-                [age],
-                key=f"product:report_age:{report.id}",
-                rule="product",
-                level="caution",
-                title="The lab report may not describe this batch",
-                message=f"The latest lab report {problem}. {age['statement']}",
-                actions=(ASK_VENDOR,),
-                evidence=evidence,
-            )
-        )
+    if not problem:
+        return None
+    return from_entries(
+        [age],
+        key=f"product:report_age:{report.id}",
+        rule="product",
+        level="caution",
+        title="The lab report may not describe this batch",
+        message=f"The latest lab report {problem}. {age['statement']}",
+        actions=(ASK_VENDOR,),
+        evidence=evidence,
+    )
+
+
+def _over_limit_alert(kb: Knowledge, report: Any, evidence: list[Evidence]) -> Alert | None:
+    """Contaminants or pathogens over the Utah kratom limits (R70-580-5)."""
     utah = kb.get("product_limits", "utah_r70_580_5")
     limits = {limit["analyte"]: limit for limit in utah["limits"]}
     over = []
@@ -121,63 +140,57 @@ def batch_alerts(
                 else f"{value:g} {limit['unit']} (limit {limit['max']:g})"
             )
             over.append((analyte, shown))
-    if over:
-        level = "unsafe" if any(a in PATHOGENS for a, _ in over) else "caution"
-        listed = ", ".join(f"{a.replace('_', ' ')} {s}" for a, s in over)
-        alerts.append(
-            from_entries(
-                [utah],
-                key=f"product:over_limit:{report.id}",
-                rule="product",
-                level=level,
-                title="Lab results over the Utah kratom limits",
-                message=f"The lab report for this batch shows {listed}, over the limits of {utah['standard']}.",
-                actions=(
-                    "Consider not using this batch until you have talked to your pharmacist or clinician.",
-                    "You can report the product to the vendor and to your food or drug safety authority.",
-                ),
-                evidence=evidence,
-                extra={"over": dict(over)},
-            )
-        )
+    if not over:
+        return None
+    level = "unsafe" if any(a in PATHOGENS for a, _ in over) else "caution"
+    listed = ", ".join(f"{a.replace('_', ' ')} {s}" for a, s in over)
+    return from_entries(
+        [utah],
+        key=f"product:over_limit:{report.id}",
+        rule="product",
+        level=level,
+        title="Lab results over the Utah kratom limits",
+        message=f"The lab report for this batch shows {listed}, over the limits of {utah['standard']}.",
+        actions=(
+            "Consider not using this batch until you have talked to your pharmacist or clinician.",
+            "You can report the product to the vendor and to your food or drug safety authority.",
+        ),
+        evidence=evidence,
+        extra={"over": dict(over)},
+    )
+
+
+def _seven_oh_share_alert(diary: Diary, kb: Knowledge, report: Any, evidence: list[Evidence]) -> Alert | None:
+    """7-OH as a share of the alkaloids above an industry or state cap: an enhanced product."""
     share, estimated = seven_oh_share(report)
-    if share is not None:
-        standards = [kb.get("product_limits", "kcpa_2_percent"), kb.get("product_limits", "aka_gmp")]
-        ms = kb.get("product_limits", "mississippi_1_percent")
-        country, region, _ = place(diary.profile)
-        if country == "US" and region == "MS":
-            standards.append(ms)
-        exceeded = [s for s in standards if share > _cap(s)]
-        if exceeded:
-            strict_only = all(s.key == "mississippi_1_percent" for s in exceeded)
-            fact = kb.get("facts", "seven_oh_enhanced")
-            caps = " and ".join(f"{_cap(s):g} % cap of {s['standard']}" for s in exceeded)
-            how = (
-                " (estimated from mitragynine and 7-OH alone, which can only overstate it)"
-                if estimated
-                else ""
-            )
-            alerts.append(
-                from_entries(
-                    [*exceeded, fact],
-                    key=f"product:seven_oh_share:{report.id}",
-                    rule="product",
-                    level="caution" if strict_only else "unsafe",
-                    title="Possibly enhanced or adulterated product",
-                    message=(
-                        f"7-OH makes up {share:.1f} % of the alkaloids{how}, above the "
-                        f"{caps}. {fact['statement']}"
-                    ),
-                    actions=(
-                        "Treat this product as much stronger than plain leaf, and talk to your pharmacist before using it.",
-                        ASK_VENDOR,
-                    ),
-                    evidence=evidence,
-                    extra={"seven_oh_share_pct": round(share, 2), "estimated": estimated},
-                )
-            )
-    alerts += seven_oh_amount_alerts(diary, kb, batch, report, doses, evidence)
-    return alerts
+    if share is None:
+        return None
+    standards = [kb.get("product_limits", "kcpa_2_percent"), kb.get("product_limits", "aka_gmp")]
+    ms = kb.get("product_limits", "mississippi_1_percent")
+    country, region, _ = place(diary.profile)
+    if country == "US" and region == "MS":
+        standards.append(ms)
+    exceeded = [s for s in standards if share > _cap(s)]
+    if not exceeded:
+        return None
+    strict_only = all(s.key == "mississippi_1_percent" for s in exceeded)
+    fact = kb.get("facts", "seven_oh_enhanced")
+    caps = " and ".join(f"{_cap(s):g} % cap of {s['standard']}" for s in exceeded)
+    how = " (estimated from mitragynine and 7-OH alone, which can only overstate it)" if estimated else ""
+    return from_entries(
+        [*exceeded, fact],
+        key=f"product:seven_oh_share:{report.id}",
+        rule="product",
+        level="caution" if strict_only else "unsafe",
+        title="Possibly enhanced or adulterated product",
+        message=(f"7-OH makes up {share:.1f} % of the alkaloids{how}, above the {caps}. {fact['statement']}"),
+        actions=(
+            "Treat this product as much stronger than plain leaf, and talk to your pharmacist before using it.",
+            ASK_VENDOR,
+        ),
+        evidence=evidence,
+        extra={"seven_oh_share_pct": round(share, 2), "estimated": estimated},
+    )
 
 
 def seven_oh_amount_alerts(
