@@ -147,6 +147,20 @@ def _summary_page(pdf: ReportPDF, r: Report) -> None:
         f"{counted(period['attacks'], 'attack')}. Migraine days follow the {doc['config']['migraine_day_definition']}."
     )
     months = r.monthly[-6:]
+    _monthly_days(pdf, r, months)
+    _overuse_table(pdf, r, months)
+    _kratom_and_questionnaires(pdf, r)
+    _alerts_and_findings(pdf, r)
+    room = pdf.h - 18 - pdf.get_y() - 3
+    if room > 45:  # the monthly chart fits on the summary page: the trend at a glance
+        pdf.ln(1)
+        pdf.chart("monthly", min(180, room / charts.aspect("monthly", r)))
+        pdf.monthly_shown = True
+
+
+def _monthly_days(pdf: ReportPDF, r: Report, months: list[dict[str, Any]]) -> None:
+    """The last six months' day counts, with the baseline row and the responder line when there is one."""
+    doc = r.doc
     rows = [
         [
             m["month"],
@@ -185,6 +199,9 @@ def _summary_page(pdf: ReportPDF, r: Report) -> None:
         )
     elif not base:
         pdf.para("No baseline: the period is shorter than 56 days.")
+
+
+def _overuse_table(pdf: ReportPDF, r: Report, months: list[dict[str, Any]]) -> None:
     pdf.heading("Acute-medication days by class against the overuse thresholds (ICHD-3 8.2)", 10)
     shown = [m["month"] for m in months][-4:]
     rows = []
@@ -203,6 +220,9 @@ def _summary_page(pdf: ReportPDF, r: Report) -> None:
         )
     else:
         pdf.para("No acute medication in this period.")
+
+
+def _kratom_and_questionnaires(pdf: ReportPDF, r: Report) -> None:
     k = r.kratom
     pdf.heading("Kratom", 10)
     if k["doses"]:
@@ -226,6 +246,9 @@ def _summary_page(pdf: ReportPDF, r: Report) -> None:
         )
     else:
         pdf.para("None answered in this period.")
+
+
+def _alerts_and_findings(pdf: ReportPDF, r: Report) -> None:
     pdf.heading("Active safety alerts", 10)
     if r.alerts:
         for alert in r.alerts[:8]:
@@ -238,15 +261,16 @@ def _summary_page(pdf: ReportPDF, r: Report) -> None:
             f"• {finding['code']} {finding['name']}: {STATUS.get(finding['status'], finding['status'])} — {finding['evidence']}",
             7.5,
         )
-    room = pdf.h - 18 - pdf.get_y() - 3
-    if room > 45:  # the monthly chart fits on the summary page: the trend at a glance
-        pdf.ln(1)
-        pdf.chart("monthly", min(180, room / charts.aspect("monthly", r)))
-        pdf.monthly_shown = True
 
 
 def _treatment_pages(pdf: ReportPDF, r: Report) -> None:
     pdf.add_page()
+    _response_table(pdf, r)
+    _trigger_table(pdf, r)
+    _side_effect_table(pdf, r)
+
+
+def _response_table(pdf: ReportPDF, r: Report) -> None:
     pdf.heading("Treatment response (IHS endpoints, 95% intervals)")
     pdf.para("Rates are k of n treated attacks with the outcome recorded; small n means wide intervals.", 7.5)
     rows = []
@@ -277,6 +301,9 @@ def _treatment_pages(pdf: ReportPDF, r: Report) -> None:
         7,
     )
     pdf.chart("response", 170)
+
+
+def _trigger_table(pdf: ReportPDF, r: Report) -> None:
     pdf.heading("Triggers and protectors")
     counts = r.trigger_counts
     pdf.para(
@@ -311,6 +338,9 @@ def _treatment_pages(pdf: ReportPDF, r: Report) -> None:
         )
     else:
         pdf.para("No factor reached a trigger or protector verdict.")
+
+
+def _side_effect_table(pdf: ReportPDF, r: Report) -> None:
     pdf.heading("Side effects by treatment")
     rows = [
         [
