@@ -84,10 +84,8 @@ def first_time(user: User, key: str) -> bool:
 
 def deliver(subscription: PushSubscription, message: Message) -> bool:
     """Send one message to one browser; a subscription the push service says is gone is removed."""
-    # lazy: pywebpush is heavy and only needed when a push is sent
     from pywebpush import WebPushException, webpush
 
-    # lazy: cryptography and py_vapid load only when a key is needed
     from relief.push.vapid import server_key
 
     try:
