@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -25,7 +26,7 @@ def user() -> None:
 @click.option("--time-zone", default=None, help="IANA name, e.g. Europe/Berlin.")
 @click.option("--password-prompt", is_flag=True, help="Ask for a password (for the web app).")
 @reports_errors
-def user_create(name, email, time_zone, password_prompt) -> None:
+def user_create(name: str, email: str, time_zone: str | None, password_prompt: bool) -> None:
     """Create an account.
 
     \b
@@ -80,7 +81,7 @@ def user_list() -> None:
 @click.option("--breastfeeding/--not-breastfeeding", default=None)
 @click.option("--drives/--does-not-drive", default=None)
 @reports_errors
-def profile(**changes) -> None:
+def profile(**changes: Any) -> None:
     """Show the profile, or change it with options.
 
     \b
@@ -118,7 +119,7 @@ def substance() -> None:
 
 @substance.command("find")
 @click.argument("text")
-def substance_find(text) -> None:
+def substance_find(text: str) -> None:
     """Find catalogue entries by name, alias or class.
 
     \b
@@ -155,7 +156,7 @@ def substance_find(text) -> None:
 )
 @click.option("--unit", "default_unit", default="mg", show_default=True)
 @reports_errors
-def substance_add(name, substance_class, kind, default_unit) -> None:
+def substance_add(name: str, substance_class: str, kind: str, default_unit: str) -> None:
     """Add your own substance or relief measure.
 
     \b
@@ -174,7 +175,7 @@ def substance_add(name, substance_class, kind, default_unit) -> None:
 
 @click.command("docs")
 @click.argument("what", type=click.Choice(["configuration", "schema", "cli"]))
-def docs(what) -> None:
+def docs(what: str) -> None:
     """Print generated documentation (kept in docs/ and checked by tests).
 
     \b

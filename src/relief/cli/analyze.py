@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 from relief.cli.common import current_user, echo_json
 
@@ -24,7 +28,7 @@ from relief.cli.common import current_user, echo_json
 @click.option(
     "--fresh", is_flag=True, help="Run the analysis again even when the stored result is still current."
 )
-def analyze(start, end, baseline, as_json, fresh) -> None:
+def analyze(start: str | None, end: str | None, baseline: str | None, as_json: bool, fresh: bool) -> None:
     """Analyse headache frequency, triggers and protectors, treatment response, dose-response, side
     effects, tolerance and the ICHD-3 diary findings, with intervals and "not enough data" notes.
 
@@ -61,7 +65,7 @@ def analyze(start, end, baseline, as_json, fresh) -> None:
     echo_json(document)
 
 
-def _basis(user) -> str:
+def _basis(user: User) -> str:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import today_for
     from relief.insights.services import analysis_version
@@ -69,7 +73,7 @@ def _basis(user) -> str:
     return f"{analysis_version()}|{today_for(user).isoformat()}"
 
 
-def stored_document(user, period: str) -> str | None:
+def stored_document(user: User, period: str) -> str | None:
     """The stored document of this command's period as printed, when the diary has not changed since."""
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.insights.models import StoredInsights
@@ -81,7 +85,9 @@ def stored_document(user, period: str) -> str | None:
     return json.dumps(json.loads(row.doc), indent=2, ensure_ascii=False, default=str)
 
 
-def run(user, period: str, start, end, base) -> dict:
+def run(
+    user: User, period: str, start: str | None, end: str | None, base: tuple[str, str] | None
+) -> dict[str, Any]:
     """Run the analysis now (loading pandas and SciPy) and store the result for the next run."""
     # lazy: command modules load before Django is set up (relief.cli.main)
     from django.utils import timezone

@@ -6,15 +6,18 @@ import json
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from django.core.exceptions import ValidationError
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def current_user(ctx: click.Context | None = None):
+def current_user(ctx: click.Context | None = None) -> User:
     # lazy: command modules load before Django is set up (relief.cli.main)
     from relief.accounts.services import AccountError, resolve_user
 

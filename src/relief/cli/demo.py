@@ -19,7 +19,7 @@ from relief.cli.common import echo_json
 @click.option("--name", "username", default="demo", show_default=True, help="Account to create for the demo.")
 @click.option("--replace", is_flag=True, help="Delete an existing account of that name first.")
 @click.option("--progress", is_flag=True, help="Say each step on stderr while it builds the diary.")
-def demo(days, seed, username, replace, progress) -> None:
+def demo(days: int, seed: int, username: str, replace: bool, progress: bool) -> None:
     """Create an account with a simulated diary (attacks, days with factors, kratom and other doses with
     outcomes, side effects, products with lab reports, standing medications, questionnaires).
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 from relief.cli.common import current_user, echo_json
 from relief.core.validation import finite
@@ -23,7 +27,7 @@ from relief.core.validation import finite
     default=None,
     help="File to write (a directory for csv); default: standard output.",
 )
-def export(fmt, output) -> None:
+def export(fmt: str, output: Path | None) -> None:
     """Export your whole journal (docs/format.md describes the JSON format).
 
     \b
@@ -79,7 +83,7 @@ def export(fmt, output) -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Check everything and show what would be saved, but save nothing."
 )
-def import_(file, fmt, mapping, person, dry_run) -> None:
+def import_(file: Path, fmt: str, mapping: str | None, person: str | None, dry_run: bool) -> None:
     """Import a file: all of it, or nothing (every problem is reported with where it is).
 
     The format is recognised from the content unless --format names it.  Entries
@@ -134,7 +138,7 @@ def import_(file, fmt, mapping, person, dry_run) -> None:
         sys.exit(1)
 
 
-def _import_json(user, file: Path, dry_run: bool) -> None:
+def _import_json(user: User, file: Path, dry_run: bool) -> None:
     # lazy: tqdm loads only when an import shows progress, not for every command
     from tqdm import tqdm
 

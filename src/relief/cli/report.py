@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ from relief.cli.common import current_user, echo_json
     show_default=True,
     help="PDF file to write.",
 )
-def report(start, end, output: Path) -> None:
+def report(start: datetime | None, end: datetime | None, output: Path) -> None:
     """Write the report for your clinician: a one-page summary, then treatment response, triggers,
     side effects, products, medications and charts. Every page says the data is self-reported.
 

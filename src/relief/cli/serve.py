@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import click
 
@@ -21,7 +22,7 @@ from relief.conf import wide_permissions
     help="Also run the background worker (insights, reminders) beside the server; "
     "turn it off when `relief worker` runs as its own service.",
 )
-def serve(host, port, workers, with_worker) -> None:
+def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     """Serve the web app. On a fresh install it prints a one-time login link for the only account.
 
     The insights are computed by the background worker, which `relief serve` starts beside the
@@ -58,7 +59,7 @@ def serve(host, port, workers, with_worker) -> None:
             # first request pays for importing pandas and SciPy under the worker timeout.
             self.cfg.set("preload_app", True)
 
-        def load(self):
+        def load(self) -> Any:
             # lazy: command modules load before Django is set up (relief.cli.main)
             from django.urls import get_resolver
 
