@@ -46,6 +46,8 @@ PAGE_PARAMETERS = {
     "until",
     "from",
     "to",
+    "shown",
+    "undo",
 }
 SRC = Path(__file__).resolve().parents[2] / "src" / "relief"
 

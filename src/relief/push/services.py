@@ -49,8 +49,8 @@ def push_enabled() -> bool:
 
 
 def preferences_of(user: User) -> PushPreferences:
-    prefs, _ = PushPreferences.objects.get_or_create(user=user)
-    return prefs
+    """The person's choices; the defaults, unsaved, until they save the form (a page view writes nothing)."""
+    return PushPreferences.objects.filter(user=user).first() or PushPreferences(user=user)
 
 
 @transaction.atomic
@@ -84,8 +84,10 @@ def first_time(user: User, key: str) -> bool:
 
 def deliver(subscription: PushSubscription, message: Message) -> bool:
     """Send one message to one browser; a subscription the push service says is gone is removed."""
+    # lazy: pywebpush is heavy and only needed when a push is sent
     from pywebpush import WebPushException, webpush
 
+    # lazy: cryptography and py_vapid load only when a key is needed
     from relief.push.vapid import server_key
 
     try:
