@@ -66,8 +66,10 @@ def test_every_shared_page_is_sent_with_no_store_to_an_invited_account_and_a_lin
     assert [url for url, r in answered if "no-store" not in r.headers.get("Cache-Control", "")] == []
 
 
+@pytest.mark.django_db  # closing the response ends the request, which looks at the connection
 def test_static_files_keep_their_own_caching(client):
     response = client.get("/static/relief/app.css")
+    response.close()  # a file response holds the file open until closed
 
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")

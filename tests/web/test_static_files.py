@@ -19,6 +19,7 @@ def collected(tmp_path_factory):
 def _get(url: str, encoding: str):
     response = Client().get(url, HTTP_ACCEPT_ENCODING=encoding)
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()  # a file response holds the file open until closed
     return response, body
 
 
