@@ -1,6 +1,7 @@
 """Getting in (tokens for scripts, the session with CSRF for the web app) and the OpenAPI document."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -122,5 +123,8 @@ def test_the_openapi_document_is_valid_openapi_3_and_lists_every_resource():
 
 
 @pytest.mark.django_db
-def test_no_docs_page_loads_assets_from_a_cdn():
-    assert Client().get("/api/docs").status_code == 404
+def test_the_api_docs_page_is_our_own_and_loads_no_asset_from_a_cdn():
+    html = Client().get("/api/docs").content.decode()
+
+    assert "swagger-ui" not in html.lower() and "cdn.jsdelivr" not in html
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', html) == []
