@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .daily import attack_days
+from .daily import attack_days, day_positions
 from .exceptions import NotFittedError
-from .frames import Diary, records
+from .frames import Diary, nrs_to_4pt, records
 from .wording import counted
 
 MET, NOT_MET, NOT_EVALUABLE = "met", "not_met", "not_evaluable"
@@ -121,8 +121,6 @@ def _intensity(row: Any) -> float:
     nrs = row.get("peak_nrs")
     if nrs is None or pd.isna(nrs):
         return math.nan
-    from .frames import nrs_to_4pt
-
     return nrs_to_4pt(float(nrs))
 
 
@@ -344,11 +342,13 @@ def finding_1_1(att: pd.DataFrame) -> Finding:
     aura_unknown = int(((att["meets_1.1_BD"] == MET) & (att["aura"] == NOT_EVALUABLE)).sum())
     with_aura = int((att["aura"] == MET).sum())
     status = _count_status(n, unknown, 5)
-    evidence = f"{counted(n, 'attack')} without aura meet B-D ({unknown} not evaluable"
+    evidence = (
+        f"{counted(n, 'attack')} without aura {'meets' if n == 1 else 'meet'} B-D ({unknown} not evaluable"
+    )
     evidence += (
         f", {aura_unknown} of them because whether there was an aura is not recorded" if aura_unknown else ""
     )
-    evidence += f"); {counted(with_aura, 'attack')} with aura count for 1.2 instead; criterion A needs 5"
+    evidence += f"); {counted(with_aura, 'attack')} with aura {'counts' if with_aura == 1 else 'count'} for 1.2 instead; criterion A needs 5"
     return Finding(
         "1.1", "migraine without aura", status, evidence, wording("1.1", "migraine without aura", status)
     )
@@ -358,7 +358,7 @@ def finding_1_2(att: pd.DataFrame) -> Finding:
     n = int((att["meets_1.2_BC"] == MET).sum())
     unknown = int((att["meets_1.2_BC"] == NOT_EVALUABLE).sum())
     status = _count_status(n, unknown, 2)
-    evidence = f"{counted(n, 'attack')} with aura meet B-C ({unknown} not evaluable); criterion A needs 2"
+    evidence = f"{counted(n, 'attack')} with aura {'meets' if n == 1 else 'meet'} B-C ({unknown} not evaluable); criterion A needs 2"
     return Finding(
         "1.2", "migraine with aura", status, evidence, wording("1.2", "migraine with aura", status)
     )
@@ -378,8 +378,8 @@ def finding_1_5(att: pd.DataFrame, s11: str, s12: str) -> Finding:
     else:
         status = NOT_EVALUABLE
     evidence = (
-        f"{counted(n_mo, 'attack')} without aura meet 1.1 B-D (1.1 needs 5), {n_prob} miss exactly one of B-D; "
-        f"{counted(n_ma, 'attack')} with aura meet 1.2 B-C (1.2 needs 2), {n_prob_aura} miss only C; "
+        f"{counted(n_mo, 'attack')} without aura {'meets' if n_mo == 1 else 'meet'} 1.1 B-D (1.1 needs 5), {n_prob} miss exactly one of B-D; "
+        f"{counted(n_ma, 'attack')} with aura {'meets' if n_ma == 1 else 'meet'} 1.2 B-C (1.2 needs 2), {n_prob_aura} miss only C; "
         f"1.1 is {s11.replace('_', ' ')} and 1.2 is {s12.replace('_', ' ')}"
     )
     return Finding(
@@ -579,8 +579,6 @@ def _relieved_by_specific(diary: Diary) -> set[str]:
 
 def _medication_days(diary: Diary, n_days: int) -> dict[str, np.ndarray]:
     """Per class group: 0/1 per diary day with an intake taken for pain (not preventive)."""
-    from .daily import day_positions
-
     d = diary.doses
     out: dict[str, np.ndarray] = {}
     groups = [classes for _, classes, _ in MOH_THRESHOLDS] + [MOH_ANY_CLASSES]
