@@ -37,9 +37,5 @@ def medication_evidence(med: Any) -> Evidence:
     return Evidence("standing_medication", str(med.id), f"{med.substance.name} from {med.started_on}{stop}")
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def fmt_g(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + " g"

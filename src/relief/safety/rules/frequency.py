@@ -7,10 +7,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from relief.analysis.wording import counted
 from relief.safety.alerts import Alert, Evidence, from_entries
 from relief.safety.config import SafetyConfig
 from relief.safety.kb import Knowledge
-from relief.safety.rules.base import Focus, dose_evidence, plural
+from relief.safety.rules.base import Focus, dose_evidence
 from relief.safety.snapshot import PAIN_REASONS, Diary, DoseView, fmt_local
 from relief.treatments.classes import OVERUSE_GROUPS
 
@@ -206,7 +207,7 @@ def kratom_days_alert(diary: Diary, kb: Knowledge, cfg: SafetyConfig, ref: dt.da
             key="frequency:kratom_days",
             rule="frequency",
             level="info",
-            title=f"Kratom on {plural(len(days), 'day')} of the last {cfg.window_days}",
+            title=f"Kratom on {counted(len(days), 'day')} of the last {cfg.window_days}",
             message=(
                 f"You took kratom on {len(days)} of the last {cfg.window_days} days ({len(pain_days)} of them for "
                 f"headache or pain); the last dose was {since} ago. {fact['statement']}"
@@ -231,8 +232,8 @@ def per_dose_alerts(diary: Diary, kb: Knowledge, cfg: SafetyConfig, dose: DoseVi
                 key=f"frequency:doses_per_day:{dose.day}",
                 rule="frequency",
                 level="caution",
-                title=f"{plural(len(same_day), 'dose')} of kratom on {dose.day}",
-                message=f"You logged {plural(len(same_day), 'kratom dose')} on {dose.day}. {fact['statement']}",
+                title=f"{counted(len(same_day), 'dose')} of kratom on {dose.day}",
+                message=f"You logged {counted(len(same_day), 'kratom dose')} on {dose.day}. {fact['statement']}",
                 actions=("Talk to your clinician about how often you take it.",),
                 evidence=[dose_evidence(d) for d in same_day],
                 extra={"doses": len(same_day)},
