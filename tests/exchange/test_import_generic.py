@@ -172,3 +172,79 @@ def test_old_mac_line_endings_are_read_and_unreadable_bytes_refuse_the_file_with
     with pytest.raises(ImportFormatError, match="line 3: cannot read this as CSV"):
         import_text(user, f'Date,Medication\n1-2-2020,None\n1-3-2020,"{huge}"\n', "generic")
     assert Attack.objects.filter(user=user).count() == 2
+
+
+AURA_LIST = (
+    "Date,Time,Pain,Aura,Aura minutes,Aura spread,Aura positive,Aura one-sided\n"
+    "2024-03-01,08:00,7,visual; sensory,25,yes,yes,yes\n"
+    "2024-03-05,09:00,6,no,,,,\n"
+    "2024-03-09,10:00,5,,,,,\n"
+    "2024-03-12,10:00,5,yes,,unknown,no,\n"
+)
+
+
+@pytest.mark.django_db
+def test_an_attack_list_records_the_aura_columns_so_ichd_1_2_can_be_reached():
+    user = make_user()
+    report = import_text(user, AURA_LIST, "generic")
+    assert report.saved and report.problems == []
+    first, without, unknown, bare = Attack.objects.filter(user=user).order_by("started_at")
+    assert (first.aura_visual, first.aura_sensory, first.aura_speech) == (True, True, None)
+    assert first.aura_duration_min == 25
+    assert (first.aura_spreads_gradually, first.aura_positive, first.aura_unilateral) == (True, True, True)
+    # "no" is no aura of any kind; an empty cell stays unknown, never "no"
+    assert all(getattr(without, f) is False for f in Attack.AURA_TYPES)
+    assert all(getattr(unknown, f) is None for f in Attack.AURA_TYPES)
+    assert unknown.aura_spreads_gradually is None
+    # a bare "yes" names no kind: the kinds stay unknown and the notes say so
+    assert all(getattr(bare, f) is None for f in Attack.AURA_TYPES)
+    assert "kind of aura was not recorded" in bare.notes
+    assert (bare.aura_spreads_gradually, bare.aura_positive) == (None, False)
+
+
+@pytest.mark.django_db
+def test_aura_columns_can_be_named_in_the_mapping():
+    user = make_user()
+    text = "When,A,Mins,Spread,Pos,Side\n2024-03-01,motor / speech,40,no,yes,no\n"
+    mapping = "date=When,aura=A,aura_minutes=Mins,aura_spread=Spread,aura_positive=Pos,aura_one_sided=Side"
+    import_text(user, text, "generic", mapping=mapping)
+    attack = Attack.objects.get(user=user)
+    assert (attack.aura_motor, attack.aura_speech, attack.aura_visual) == (True, True, None)
+    assert attack.aura_duration_min == 40
+    assert (attack.aura_spreads_gradually, attack.aura_positive, attack.aura_unilateral) == (
+        False,
+        True,
+        False,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("smell,,", "unknown aura kind"),
+        ("visual,forever,", "whole number of minutes"),
+        ("visual,20,maybe", "cannot read aura spread"),
+        ("no,20,", "no aura"),
+    ],
+)
+def test_an_unreadable_aura_cell_saves_nothing_and_names_the_line(cells: str, message: str):
+    user = make_user()
+    text = "Date,Aura,Aura minutes,Aura spread\n2024-03-01,visual,20,yes\n2024-03-02," + cells + "\n"
+    report = import_text(user, text, "generic")
+    assert not report.saved
+    assert Attack.objects.filter(user=user).count() == 0
+    assert [p.line for p in report.problems] == [3]
+    assert message in report.problems[0].message
+
+
+@pytest.mark.django_db
+def test_a_daily_diary_gives_the_aura_to_the_headache_day_and_keeps_it_in_the_notes_otherwise():
+    user = make_user()
+    text = "Date,Headache,Aura\n2024-03-01,yes,visual\n2024-03-02,no,visual\n2024-03-03,yes,\n"
+    report = import_text(user, text, "generic")
+    assert report.saved
+    first, third = Attack.objects.filter(user=user).order_by("started_at")
+    assert first.aura_visual is True and third.aura_visual is None
+    day = DayRecord.objects.get(user=user, date="2024-03-02")
+    assert "Aura as recorded: visual" in day.notes

@@ -19,6 +19,13 @@ Other keys: ``date_order`` (``mdy``, ``dmy`` or ``ymd``); ``types`` (``0:migrain
 person ids in a multi-person file; choose whose rows with ``--person ID``); ``factors``
 (``medication;airq``: categorical columns recorded as factor tags ``column: value`` on each
 day, never as doses); ``scale`` (``0-10`` or ``0-3`` for a numeric severity).
+
+**Aura** (attack lists and the headache days of daily diaries): ``aura`` holds no/none (no aura:
+every aura kind is recorded as absent), the kinds (``visual; sensory``: visual, sensory, speech,
+motor, brainstem, retinal) or a bare yes (an aura of unknown kind: kept in the notes, the kinds
+stay unknown); ``aura_minutes`` its duration; ``aura_spread``, ``aura_positive`` and
+``aura_one_sided`` yes/no (spread gradually over 5 minutes or more, positive symptoms, on one
+side).  An empty or "unknown" cell is unknown, never no.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import partial
@@ -67,6 +75,11 @@ ROLES = (
     "headache",
     "day",
     "person",
+    "aura",
+    "aura_minutes",
+    "aura_spread",
+    "aura_positive",
+    "aura_one_sided",
 )
 OPTIONS = ("date_order", "types", "day1", "factors", "scale")
 GUESSES = {
@@ -103,7 +116,54 @@ GUESSES = {
         "user id",
         "id",
     ],
+    "aura": ["aura", "aura type", "aura types", "aura kind", "aura symptoms", "with aura"],
+    "aura_minutes": [
+        "aura minutes",
+        "aura_minutes",
+        "aura duration",
+        "aura duration (min)",
+        "aura duration min",
+        "aura_duration_min",
+        "aura length",
+    ],
+    "aura_spread": [
+        "aura spread",
+        "aura_spread",
+        "aura spread gradually",
+        "aura spreads gradually",
+        "aura_spreads_gradually",
+        "gradual spread",
+    ],
+    "aura_positive": ["aura positive", "aura_positive", "positive aura", "aura positive symptoms"],
+    "aura_one_sided": [
+        "aura one-sided",
+        "aura one sided",
+        "aura_one_sided",
+        "aura unilateral",
+        "aura_unilateral",
+        "one-sided aura",
+    ],
 }
+AURA_KINDS = {
+    "visual": "aura_visual",
+    "sight": "aura_visual",
+    "sensory": "aura_sensory",
+    "tingling": "aura_sensory",
+    "numbness": "aura_sensory",
+    "speech": "aura_speech",
+    "language": "aura_speech",
+    "motor": "aura_motor",
+    "weakness": "aura_motor",
+    "brainstem": "aura_brainstem",
+    "retinal": "aura_retinal",
+}
+AURA_FIELDS = ("aura_visual", "aura_sensory", "aura_speech", "aura_motor", "aura_brainstem", "aura_retinal")
+AURA_FLAGS = {
+    "aura_spread": "aura_spreads_gradually",
+    "aura_positive": "aura_positive",
+    "aura_one_sided": "aura_unilateral",
+}
+UNKNOWN = {"unknown", "?", "not sure", "don't know", "dont know", "n/a", "na"}
 DEFAULT_TYPES = {"0": "migraine", "1": "headache", "migraine": "migraine", "headache": "headache"}
 YES = {"yes", "y", "true", "t", "x", "1", "headache", "migraine", "ja", "oui", "sí", "si"}
 NO = {"no", "n", "false", "f", "0", "none", "nein", "non", "no headache"}
@@ -233,6 +293,71 @@ def parse_clock(text: str) -> time | None:
     if hour > 23 or minute > 59:
         raise ValueError(f"{text!r} is not a time of day")
     return time(hour, minute)
+
+
+_AURA_YES = {"yes", "y", "true", "t", "x", "1", "with aura", "ja", "oui", "sí", "si"}
+_AURA_NO = {"no", "n", "false", "f", "0", "none", "without aura", "no aura", "nein", "non"}
+_MINUTES = re.compile(r"^(\d+)\s*(m|min|mins|minutes?)?$")
+
+
+def _yes_no(text: str, what: str) -> bool | None:
+    value = text.strip().lower()
+    if not value or value in UNKNOWN:
+        return None
+    if value in _AURA_YES:
+        return True
+    if value in _AURA_NO:
+        return False
+    raise ValueError(f"cannot read {what} {text!r}; use yes, no or leave it empty (unknown)")
+
+
+def _aura_kinds(text: str) -> dict[str, bool]:
+    """'visual; sensory' -> those kinds true, the others left unknown; 'no' -> every kind false."""
+    value = text.strip().lower()
+    if not value or value in UNKNOWN or value in _AURA_YES:
+        return {}
+    if value in _AURA_NO:
+        return dict.fromkeys(AURA_FIELDS, False)
+    kinds: dict[str, bool] = {}
+    for part in re.split(r"\s*(?:;|,|/|\+|&|\band\b)\s*", value):
+        word = part.removesuffix(" aura").strip()
+        if not word:
+            continue
+        if word not in AURA_KINDS:
+            raise ValueError(
+                f"unknown aura kind {part!r}; use no, yes or the kinds "
+                "(visual, sensory, speech, motor, brainstem, retinal), e.g. 'visual; sensory'"
+            )
+        kinds[AURA_KINDS[word]] = True
+    return kinds
+
+
+def read_aura(cell: Callable[[str], str]) -> tuple[dict[str, Any], list[str]]:
+    """The aura fields one row states (empty or "unknown" cells stay unknown) and notes about them."""
+    fields: dict[str, Any] = dict(_aura_kinds(cell("aura")))
+    notes = []
+    if cell("aura"):
+        notes.append(f"Aura as recorded: {cell('aura')}.")
+        if cell("aura").lower() in _AURA_YES:
+            notes.append("The kind of aura was not recorded, so the aura kinds stay unknown.")
+    if cell("aura_minutes"):
+        match = _MINUTES.match(cell("aura_minutes").lower())
+        if not match or not 1 <= int(match.group(1)) <= 10080:
+            raise ValueError(
+                f"aura duration {cell('aura_minutes')!r} is not a whole number of minutes from 1 to 10080"
+            )
+        fields["aura_duration_min"] = int(match.group(1))
+    for role, name in AURA_FLAGS.items():
+        value = _yes_no(cell(role), role.replace("_", " "))
+        if value is not None:
+            fields[name] = value
+    described = [k for k in ("aura_duration_min", *AURA_FLAGS.values()) if fields.get(k)]
+    if cell("aura").lower() in _AURA_NO and described:
+        raise ValueError(
+            f"aura is {cell('aura')!r} (no aura), but the row also describes one ({', '.join(described)}); "
+            "correct one of the two"
+        )
+    return fields, notes
 
 
 @dataclass
@@ -466,6 +591,8 @@ def _attack(row, layout: Layout, tz, source, line) -> AttackSpec:
     nrs, four = read_pain(cell("pain"))
     if cell("pain"):
         notes.append(f"Pain as recorded: {cell('pain')}.")
+    aura, aura_notes = read_aura(cell)
+    notes += aura_notes
     if cell("notes"):
         notes.append(cell("notes"))
     names = split_medications(cell("medication"))
@@ -475,7 +602,9 @@ def _attack(row, layout: Layout, tz, source, line) -> AttackSpec:
     factors: dict[str, float | None] = {
         f"{c}: {row[c].strip()}"[:80]: None for c in layout.factors if row.get(c, "").strip()
     }
-    return AttackSpec(start, end, " ".join(notes), nrs, four, believed, doses, factors=factors, day=day)
+    return AttackSpec(
+        start, end, " ".join(notes), nrs, four, believed, doses, fields=aura, factors=factors, day=day
+    )
 
 
 # ---------------------------------------------------------------- daily diaries
@@ -492,6 +621,8 @@ class DaySpec:
     factors: dict[str, float | None] = field(default_factory=dict)
     doses: list[DoseSpec] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    aura: dict[str, Any] = field(default_factory=dict)
+    """Aura fields of the day's attack (a headache day only)."""
 
 
 def read_headache(text: str, scale: str, binary: bool) -> tuple[bool, int | None, int | None] | None:
@@ -533,6 +664,7 @@ def _plan_days(rows, layout: Layout, report: ImportReport, tz: str, source: str)
         try:
             day = layout.day_of(row)
             answer = read_headache(row[column], layout.scale, binary)
+            aura, aura_notes = read_aura(partial(layout.cell, row))
         except ValueError as exc:
             report.problems.append(Problem(line, str(exc), raw))
             continue
@@ -553,6 +685,9 @@ def _plan_days(rows, layout: Layout, report: ImportReport, tz: str, source: str)
         noon = min(local_time(day, None, tz), timezone.now())
         spec = DaySpec(day=day, headache=answer[0], noon=noon, nrs=answer[1], four_point=answer[2])
         spec.notes.append(f"Imported from {source}, line {line}: {column} {row[column].strip()}.")
+        spec.notes += aura_notes  # on a headache-free day the aura stays in the day's notes
+        if spec.headache:
+            spec.aura = aura
         if spec.headache and layout.cell(row, "type"):
             kind = layout.types.get(layout.cell(row, "type").lower())
             spec.believed_migraine = None if kind is None else kind == "migraine"
@@ -618,8 +753,11 @@ def save_day(context: ImportContext, spec: DaySpec) -> list[str]:
             started_at=spec.noon,
             ended_at=spec.noon,
             believed_migraine=spec.believed_migraine,
-            notes="A headache day from a daily diary: the start (noon), the duration and the details are unknown.",
+            notes="A headache day from a daily diary: the start (noon), the duration and "
+            + ("the other details" if spec.aura else "the details")
+            + " are unknown.",
             pain=pain,
+            **spec.aura,
         ).entry
         created += ["attack"] + ["pain sample"] * len(pain)
     for dose in spec.doses:
