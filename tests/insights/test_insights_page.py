@@ -1,9 +1,13 @@
 """The insights page shows the person's own analysis: owner, a clinician they share with, a stranger."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.contrib.auth.models import User
 
+from relief.core.display import day_text
 from relief.diary.demo import create_demo
+from relief.diary.services import log_day
 from relief.insights.services import refresh_insights
 from tests.access.people import logged_in, share_with
 from tests.factories import make_user
@@ -63,3 +67,16 @@ def test_signed_out_visitors_are_sent_to_log_in():
     from django.test import Client
 
     assert Client().get("/insights/").status_code == 302
+
+
+def test_the_analysed_period_is_written_the_way_the_app_writes_dates_not_as_iso():
+    person = make_user("dates")
+    today = date.today()
+    for back in range(1, 4):
+        log_day(person, day=today - timedelta(days=back), worst_pain=2)
+    refresh_insights(person)
+    page = logged_in(person).get("/insights/").content.decode()
+    first = page.index(" days from ")
+    line = page[first : page.index("</p>", first)]
+    assert "-" not in line.split(",")[0]  # no 2026-06-02
+    assert f"to {day_text(today)}" in line or f"to {day_text(today - timedelta(days=1))}" in line
