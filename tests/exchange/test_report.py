@@ -19,6 +19,7 @@ from relief.diary.demo import create_demo
 from relief.diary.services import Pain, log_attack
 from relief.exchange.reports.data import NOTICE, build_report
 from relief.exchange.reports.pdf import write_report
+from relief.exchange.tasks import build_report_pdf
 from relief.insights.frames import build_diary
 from relief.treatments.services import add_substance, log_dose
 from tests.access.people import profile_id, share_with
@@ -35,6 +36,11 @@ def demo_person(name: str = "report-demo", days: int = 120):
     from django.contrib.auth.models import User
 
     return User.objects.get(username=name)
+
+
+def prepared(user, period: str = "..") -> None:
+    """What the worker does for a report: the analysis stored as insights, and the PDF."""
+    assert build_report_pdf(user.pk, period)["built"]
 
 
 def pages_text(path: Path) -> list[str]:
@@ -109,6 +115,7 @@ def test_person_written_text_is_written_as_text_in_the_pdf_and_escaped_on_the_pa
     path = tmp_path / "report.pdf"
     write_report(user, path, today_for(user) - timedelta(days=10), today_for(user))
     assert name in " ".join(" ".join(pages_text(path)).split())
+    prepared(user)
     client = Client()
     client.force_login(user)
     page = client.get(reverse("exchange:report_home"), follow=True).content.decode()
@@ -118,6 +125,7 @@ def test_person_written_text_is_written_as_text_in_the_pdf_and_escaped_on_the_pa
 
 def test_the_report_page_shows_the_summary_and_svg_charts_and_offers_the_pdf():
     user = demo_person("page-demo", days=70)
+    prepared(user)
     client = Client()
     client.force_login(user)
     response = client.get(reverse("exchange:report_home"), follow=True)
@@ -127,6 +135,7 @@ def test_the_report_page_shows_the_summary_and_svg_charts_and_offers_the_pdf():
     assert page.count('role="img"') == 5  # inline SVG charts, each with its table
     assert page.count("The chart's numbers as a table") >= 4
     assert "One-minute summary" in page
+    assert "Computed " in page and "Download the PDF" in page
     pdf = client.get(reverse("exchange:report_pdf", args=[profile_id(user)]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content[:5] == b"%PDF-"
@@ -144,6 +153,7 @@ def test_a_clinician_with_a_share_reads_the_owners_report_and_pdf():
     owner, clinician = make_user(), make_user()
     feverfew_attack(owner, "owner-herb")
     share_with(owner, clinician)
+    prepared(owner)
     client = Client()
     client.force_login(clinician)
     page = client.get(reverse("exchange:report", args=[profile_id(owner)]))
@@ -157,6 +167,7 @@ def test_a_clinician_with_a_share_reads_the_owners_report_and_pdf():
 def test_a_stranger_gets_a_404_for_someone_elses_report_and_their_own_report_is_their_own():
     owner, stranger = make_user(), make_user()
     feverfew_attack(owner, "owner-secret-herb")
+    prepared(owner)
     client = Client()
     client.force_login(stranger)
     assert client.get(reverse("exchange:report", args=[profile_id(owner)])).status_code == 404

@@ -72,3 +72,30 @@ class WeatherDay(UUIDModel):
 
     def __str__(self) -> str:
         return f"weather of {self.place} on {self.date}"
+
+
+class StoredReport(OwnedModel):
+    """The clinician report's PDF for one person and period, built on the worker.
+
+    Like the stored insights (relief.insights.models.StoredInsights) it remembers the diary version
+    and the basis it was built from; the page offers it while both still match, and otherwise
+    queues a new one and says it is being prepared.
+    """
+
+    period = models.CharField(max_length=100, help_text="The period as asked for, 'start..end'")
+    start = models.DateField()
+    end = models.DateField()
+    diary_version = models.PositiveBigIntegerField(default=0, help_text="The diary version it was built from")
+    basis = models.CharField(
+        max_length=100, default="", help_text="Analysis code version and, for an open period, the local day"
+    )
+    pdf = models.BinaryField(help_text="The PDF file")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "period"], name="one_stored_report_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.start}..{self.end}"

@@ -14,4 +14,5 @@ urlpatterns = [
     path("report/", views.report_home, name="report_home"),
     path("report/<str:who>/", views.report_page, name="report"),
     path("report/<str:who>/pdf/", views.report_pdf, name="report_pdf"),
+    path("report/<str:who>/state/", views.report_state, name="report_state"),
 ]

@@ -1,4 +1,8 @@
-"""Import with a preview before saving, exports as downloads, and the clinician report."""
+"""Import with a preview before saving, exports as downloads, and the clinician report.
+
+The report page and its PDF never run the analysis: the page shows the stored result (computed
+on the worker) with its date, and the PDF is drawn on the worker and served from the database.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,25 @@ import io
 import json
 import tempfile
 import zipfile
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from relief.accounts.services import get_profile
+from relief.accounts.services import get_profile, time_zone_of
 from relief.core.access import get_owned_or_404, read_view
 from relief.core.decorators import journal_view
 from relief.core.periods import bounded_period
+from relief.core.timeutil import zone
 from relief.core.types import AuthedRequest
 from relief.core.validation import finite
 from relief.exchange import tasks as import_tasks
@@ -27,10 +36,14 @@ from relief.exchange.csvexport import export_csv
 from relief.exchange.fhir import export_bundle
 from relief.exchange.importers import FORMATS, ImportFormatError
 from relief.exchange.importers.detect import ALL_FORMATS
-from relief.exchange.models import PendingImport
+from relief.exchange.models import PendingImport, StoredReport
+from relief.exchange.reports.parts import NOTICE, report_from_stored
 from relief.exchange.services import confirm_pending, keep_pending, preview
 from relief.insights import svg
-from relief.insights.chartdata import ALL_CHARTS, chart_data
+from relief.insights.chartdata import ALL_CHARTS
+from relief.insights.services import page_state, period_key
+from relief.insights.tasks import prepare_period, schedule_recompute
+from relief.sharing.models import Share
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CHOICES: dict[str, str] = {"auto": "Recognise it from the file", **ALL_FORMATS, **FORMATS}
@@ -220,37 +233,95 @@ def report_home(request: AuthedRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{target}?{query}" if query else target)
 
 
+def _query(request: HttpRequest, **extra: str) -> str:
+    params = {k: request.GET[k] for k in ("from", "to") if request.GET.get(k)}
+    params.update({k: v for k, v in extra.items() if v})
+    return "?" + urlencode(params) if params else ""
+
+
+def _report_state(request: HttpRequest, owner: User, start: date | None, end: date | None) -> dict[str, Any]:
+    """Where the report stands: the stored result (current or not) and its PDF (ready or being built).
+
+    Reads rows only.  What is behind is queued for the worker: a PDF of the diary as it is now
+    (which also brings the period's stored insights up to date), or else the insights alone.
+    """
+    state = page_state(owner, start, end)
+    period = period_key(start, end)
+    pdf = import_tasks.ready_report(owner, period, state.version)
+    if pdf is None:
+        import_tasks.queue_report_pdf(owner.pk, period)
+    elif not state.current:
+        if state.row is None:
+            prepare_period(owner.pk, period)
+        else:
+            schedule_recompute(owner.pk)
+    computed = None
+    if state.row is not None:
+        computed = timezone.localtime(state.row.computed_at, zone(time_zone_of(owner)))
+    who = cast(Any, request).reader_who
+    shown = request.GET.get("shown", "") or (state.row.computed_at.isoformat() if state.row else "")
+    page_url = reverse("exchange:report", args=[who])
+    return {
+        "state": state,
+        "computed": computed,
+        "pdf": pdf,
+        "pdf_url": reverse("exchange:report_pdf", args=[who]) + _query(request),
+        "poll_url": reverse("exchange:report_state", args=[who]) + _query(request, shown=shown),
+        "page_url": page_url + _query(request),
+    }
+
+
 @never_cache  # a shared journal must not linger in a clinic's browser cache
 @require_GET
 @read_view
-def report_page(request: HttpRequest, owner, share) -> HttpResponse:
-    """The clinician report as a page, for the owner or a read-only share: the PDF's numbers, SVG charts."""
-    # lazy: pandas loads only when a report is built (web start-up)
-    from relief.exchange.reports.data import NOTICE, build_report
+def report_page(request: HttpRequest, owner: User, share: Share | None) -> HttpResponse:
+    """The clinician report as a page, for the owner or a read-only share, from the stored result.
 
+    The analysis and the PDF run on the worker; the page says when its numbers were computed and
+    polls while newer ones or the PDF are being prepared.
+    """
     start, end, error = bounded_period(request, owner)
     if error:
         return render(request, "exchange/report.html", {"error": error, "notice": NOTICE}, status=400)
-    report = build_report(owner, start, end)
-    figures = svg.figures(chart_data(report), ALL_CHARTS)
-    context = {"r": report, "figures": figures, "notice": NOTICE, "shared": share is not None}
+    context = {**_report_state(request, owner, start, end), "notice": NOTICE, "shared": share is not None}
+    context["owner"] = owner
+    context["period_form"] = {"start": start, "end": end}
+    insights = context["state"].insights
+    if insights is not None:
+        context["r"] = report_from_stored(owner, insights)
+        context["figures"] = svg.figures(insights.charts, ALL_CHARTS)
     return render(request, "exchange/report.html", context)
 
 
 @never_cache
 @require_GET
 @read_view
-def report_pdf(request: HttpRequest, owner, share) -> HttpResponse:
-    # lazy: pandas loads only when a report is built (web start-up)
-    from relief.exchange.reports.data import build_report
-
-    # lazy: matplotlib and fpdf2 load only when a PDF is made (web start-up)
-    from relief.exchange.reports.pdf import render_pdf
-
+def report_state(request: HttpRequest, owner: User, share: Share | None) -> HttpResponse:
+    """The status partial the report page polls: numbers updating, PDF being prepared, or both ready."""
     start, end, error = bounded_period(request, owner)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    report = build_report(owner, start, end)
-    response = HttpResponse(render_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="relief-report-{report.start}-{report.end}.pdf"'
+    context = _report_state(request, owner, start, end)
+    response = render(request, "exchange/_report_state.html", context)
+    if context["state"].current and not request.GET.get("shown"):
+        response["HX-Refresh"] = "true"  # nothing was shown yet: show the result at once
+    return response
+
+
+@never_cache
+@require_GET
+@read_view
+def report_pdf(request: HttpRequest, owner: User, share: Share | None) -> HttpResponse:
+    """The stored PDF when it was built from the diary as it is now; otherwise a page that waits for it."""
+    start, end, error = bounded_period(request, owner)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    context = _report_state(request, owner, start, end)
+    ready = context["pdf"]
+    if ready is None:
+        context.update(notice=NOTICE, owner=owner)
+        return render(request, "exchange/report_pdf_wait.html", context, status=202)
+    body = StoredReport.objects.filter(pk=ready.pk).values_list("pdf", flat=True).get()
+    response = HttpResponse(bytes(body), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="relief-report-{ready.start}-{ready.end}.pdf"'
     return response

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -32,6 +32,9 @@ from relief.insights.analysis import Analysis as Analysis  # the one analysis en
 from relief.insights.analysis import analysis_for as analysis_for
 from relief.insights.chartdata import PAGE_CHARTS, chart_data
 from relief.insights.models import DiaryVersion, StoredInsights
+
+if TYPE_CHECKING:
+    from relief.exchange.reports.parts import Report
 
 CHART_NAMES = PAGE_CHARTS
 DEFAULT_PERIOD = ".."
@@ -47,6 +50,8 @@ SOURCES = (
     _SRC / "safety" / "knowledge",
 )
 LIBRARIES = ("numpy", "pandas", "scipy")
+# The clinician report's kratom summary is stored beside the charts' numbers under this name.
+KRATOM_KEY = "kratom"
 # The most periods kept per person; the oldest computed go first.
 MAX_STORED_PERIODS = 8
 
@@ -149,12 +154,16 @@ def compute_insights(user: User, start: date | None = None, end: date | None = N
     # lazy: pandas loads only when a report is built (web start-up)
     from relief.exchange.reports.data import build_report
 
-    report = build_report(user, start, end)
+    return insights_of(build_report(user, start, end))
+
+
+def insights_of(report: Report) -> Insights:
+    """What is stored of a computed report: its document, the charts' numbers and its kratom summary."""
     return Insights(
         start=report.start,
         end=report.end,
         doc=report.doc,
-        charts=chart_data(report),
+        charts={**chart_data(report), KRATOM_KEY: report.kratom},
         computed_at=report.generated_at,
         stored=False,
     )
