@@ -1,8 +1,8 @@
 """Simulation study of the trigger analysis against an oracle (see docs/analysis.md).
 
 Usage:
-    nice -n 10 uv run python bench/simulation_study.py                  # every generator, 100 diaries, 180 and 365 days
-    nice -n 10 uv run python bench/simulation_study.py --generator thresholds --diaries 50 --json out.json
+    nice -n 15 uv run python bench/simulation_study.py                  # every generator, 100 diaries, 180 and 365 days
+    nice -n 15 uv run python bench/simulation_study.py --generator thresholds --diaries 50 --json out.json
 
 For each generator (relief.analysis.study.GENERATORS) and planted factor it
 prints how often the analysis calls it at its true lag, how often the ideal
@@ -51,6 +51,9 @@ def main() -> None:
             print("non-triggers called a trigger (any lag):")
             for name, share in result["non_triggers_called_trigger"].items():
                 print(f"  {name:<20}{share:>7.1%}")
+            print("exact nulls called a trigger or protector:")
+            for name, share in result["exact_nulls_called"].items():
+                print(f"  {name:<24}{share:>7.1%}")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -193,6 +195,32 @@ def test_a_factor_seen_on_too_few_days_is_not_judged() -> None:
     assert {r.verdict for r in rare} == {"not_enough_data"}
     assert all("days with the factor" in (r.note or "") for r in rare)
     assert any("not enough data" in note for note in analysis.notes_)
+
+
+def test_a_rare_factor_on_six_days_is_tested_with_a_finite_shrunken_estimate() -> None:
+    # Firth's penalty keeps a rare exposure's estimate finite, so five exposed days are enough
+    # (a 5 hPa fall in smooth weather can be that rare); no attack on any of them is separation,
+    # which plain maximum likelihood would turn into an odds ratio of 0 and a useless interval.
+    sim = simulate_diary(365, seed=3)
+    days = sim.diary.days.copy()
+    ad = attack_days(sim.diary)
+    quiet = [
+        i
+        for i in range(2, len(days))
+        if ad.onset[i] == 0 and not ad.inside[i] and days["recorded"].iloc[i - 1 : i + 1].all()
+    ]
+    days["tag:rare thing"] = np.where(days["recorded"], 0.0, np.nan)
+    days.loc[days.index[quiet[:: len(quiet) // 6][:6]], "tag:rare thing"] = 1.0
+    sim.diary.days = days
+    row = next(
+        r
+        for r in TriggerAnalysis().fit(sim.diary).results_ or []
+        if r.factor == "tag:rare thing" and r.lag_days == 0
+    )
+    assert row.exposed_days >= 5 and row.exposed_attacks == 0
+    # judged, with a finite estimate and an honest (wide, finite) interval, and not called anything
+    assert row.verdict == "no_association"
+    assert 0 < row.ci[0] < row.effect < row.ci[1] and math.isfinite(row.ci[1]) and row.ci[0] < 1 < row.ci[1]
 
 
 def test_a_factor_identical_to_an_adjuster_is_reported_as_inseparable() -> None:

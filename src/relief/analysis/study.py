@@ -24,6 +24,7 @@ import numpy as np
 
 from .daily import attack_days
 from .factors import daily_factors
+from .results import TriggerResult
 from .simulate import PlantedEffect, SimConfig, SimulatedDiary, simulate_diary
 from .stats import benjamini_hochberg, fit_logistic, group_binary_rows, lr_pvalue
 from .triggers import MinimumData, analyse_triggers, lagged
@@ -78,6 +79,23 @@ GENERATORS: dict[str, SimConfig] = {
 deviations, missing days, attacks over 24 h, irregular cycles, a food eaten before
 menses, strongly autocorrelated stress and pressure."""
 
+EXACT_NULLS: tuple[str, ...] = (
+    "skipped_meal",
+    "caffeine_below_usual",
+    "caffeine_above_usual",
+    "low_water",
+    "temperature_rise",
+    "high_humidity",
+)
+"""Derived factors that every generator draws independently of attacks and of every planted
+factor.  Skipped meals sit in the primary family, so these show what the family's
+false-discovery control costs a person in wrong calls, beside the tags of
+``SimTruth.non_triggers`` (which are exploratory)."""
+
+IID_PLANTED = ("tag:red wine", "exercise")
+"""Planted factors drawn independently day by day: at the lag that was *not* planted they
+are exact nulls too (both lags are in the primary family)."""
+
 
 @dataclass
 class FactorTally:
@@ -101,6 +119,9 @@ class StudyResult:
     attacks_per_diary: float
     extra: dict[str, Any] = field(default_factory=dict)
     generator: str = "project"
+    null_calls: dict[str, int] = field(default_factory=dict)
+    """Diaries in which an exact null (:data:`EXACT_NULLS` at any lag, an iid planted factor
+    at its other lag) was called a trigger or a protector."""
 
     def as_dict(self) -> dict[str, Any]:
         n = self.diaries
@@ -125,6 +146,7 @@ class StudyResult:
                 for t in self.planted
             ],
             "non_triggers_called_trigger": {k: v / n for k, v in self.non_trigger_calls.items()},
+            "exact_nulls_called": {k: v / n for k, v in self.null_calls.items()},
         }
 
 
@@ -170,6 +192,7 @@ def run_study(
     cfg = config or GENERATORS[generator]
     planted = [FactorTally(e.factor, e.lag, e.log_odds) for e in cfg.effects]
     calls: dict[str, int] = {}
+    nulls: dict[str, int] = {}
     attacks = 0
     for i in range(diaries):
         sim = simulate_diary(days, seed=seed + i, config=cfg)
@@ -198,6 +221,8 @@ def run_study(
             )
         for name in calls:
             calls[name] += any(r.verdict == "trigger" for r in results if r.factor == name)
+        for key, hit in _exact_null_calls(results, cfg).items():
+            nulls[key] = nulls.get(key, 0) + hit
         oracle = oracle_pvalues(sim)
         ideal_q = benjamini_hochberg(np.array([oracle[t.factor] for t in planted], dtype=np.float64))
         pvals = np.array([r.p_value for r in results], dtype=np.float64)
@@ -212,4 +237,19 @@ def run_study(
             substituted = pvals.copy()
             substituted[k] = p
             tally.oracle += bool(benjamini_hochberg(substituted)[k] <= fdr)
-    return StudyResult(days, diaries, planted, calls, attacks / max(diaries, 1), generator=generator)
+    return StudyResult(
+        days, diaries, planted, calls, attacks / max(diaries, 1), generator=generator, null_calls=nulls
+    )
+
+
+def _exact_null_calls(results: list[TriggerResult], cfg: SimConfig) -> dict[str, bool]:
+    """Per exact null of this generator: was it called (trigger or protector) in this diary?"""
+    called = {(r.factor, r.lag_days) for r in results if r.verdict in ("trigger", "protector")}
+    lags = sorted({r.lag_days for r in results})
+    out = {name: any((name, lag) in called for lag in lags) for name in EXACT_NULLS}
+    for e in cfg.effects:
+        if e.factor in IID_PLANTED:
+            for lag in lags:
+                if lag != e.lag:
+                    out[f"{e.factor} (lag {lag})"] = (e.factor, lag) in called
+    return out
