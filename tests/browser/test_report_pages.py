@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from relief.diary.demo import create_demo
-from relief.insights.services import refresh_insights
+from relief.exchange.tasks import build_report_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ PAGES = [
 def test_each_report_page_renders_its_charts_is_accessible_and_stays_on_this_server(size, request):
     session = request.getfixturevalue(size)
     create_demo("reader", days=200, seed=6)
-    refresh_insights(User.objects.get(username="reader"))  # the worker's job after the writes
+    build_report_pdf(User.objects.get(username="reader").pk, "..")  # the worker's job: insights and PDF
     session.sign_in(User.objects.get(username="reader"))
     for name, path, heading in PAGES:
         session.open(path)
