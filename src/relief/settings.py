@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "relief.core.security.SecurityHeadersMiddleware",
     "relief.core.security.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped (with Django's BREACH mitigation); below WhiteNoise, whose static files come precompressed.
+    "django.middleware.gzip.GZipMiddleware",
     "relief.core.security.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

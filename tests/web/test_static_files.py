@@ -45,3 +45,11 @@ def test_a_browser_without_brotli_gets_gzip(collected):
 def test_pages_link_the_hashed_names(collected):
     html = Client().get("/accounts/login/").content.decode()
     assert static("relief/app.css") in html and "/static/relief/app.css" not in html
+
+
+@pytest.mark.django_db
+def test_an_image_already_compressed_is_sent_as_it_is_not_gzipped_again(collected):
+    response, body = _get(static("relief/icon-192.png"), "gzip, br")
+    assert "Content-Encoding" not in response
+    assert body[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "max-age=315360000" in response["Cache-Control"]
