@@ -198,6 +198,8 @@ class Builder:
                 return uuid.uuid4()
             case models.JSONField():
                 return []
+            case models.BinaryField():
+                return b"x"
             case _:
                 return f"x-{uuid.uuid4().hex[:8]}"[: field.max_length or None]
 
