@@ -292,7 +292,6 @@ def test_after_a_pain_tap_the_keyboard_stays_in_place_and_the_save_is_announced(
 
 def test_tables_stack_into_cards_on_a_phone_and_no_text_is_cut(phone):
     from relief.diary.demo import create_demo
-
     from relief.exchange.tasks import build_report_pdf
 
     create_demo("reader", days=200, seed=6)
