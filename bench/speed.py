@@ -122,6 +122,106 @@ def cli_run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def request_mix(person: Any, kratom: str, args: argparse.Namespace) -> dict[str, Any]:
+    """CPU and queries of each request of bench/load.py's mix, beside /healthz, through the whole stack.
+
+    The requests go through a client that signs in with the login form (a session cookie and the
+    CSRF token, as the load test's people do), so middleware, session and user loading are counted.
+    """
+    import cProfile
+    import pstats
+    import random
+
+    from django.db import connection
+    from django.test import Client
+
+    person.set_password("bench password 0123")
+    person.save()
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/accounts/login/",
+        {"username": person.username, "password": "bench password 0123", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302, response.status_code
+    rng = random.Random(1)
+
+    def post(path: str, body: dict[str, Any]) -> None:
+        headers = {"X-CSRFToken": client.cookies["csrftoken"].value, "Referer": "http://testserver/"}
+        response = client.post(path, body, content_type="application/json", headers=headers)
+        assert response.status_code in (200, 201), (path, response.status_code, response.content[:300])
+
+    def moment(hours_ago: float) -> str:
+        return (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+
+    def attack() -> None:
+        start = datetime.now(UTC) - timedelta(hours=rng.uniform(2, 48))
+        pain = [
+            {"at": (start + timedelta(minutes=30 * step)).isoformat(), "nrs": rng.randint(3, 9)}
+            for step in range(3)
+        ]
+        post("/api/attacks", {"started_at": start.isoformat(), "nausea": True, "pain": pain})
+
+    def dose() -> None:
+        body = {
+            "substance_id": kratom,
+            "taken_at": moment(rng.uniform(0.5, 48)),
+            "amount": rng.choice([1.5, 2, 2.5, 3]),
+            "unit": "g",
+            "reason": "acute",
+        }
+        post("/api/doses", body)
+
+    def day() -> None:
+        date = (datetime.now(UTC) - timedelta(days=rng.randint(1, 30))).date().isoformat()
+        post("/api/days", {"date": date, "worst_pain": rng.randint(0, 8), "sleep_hours": 7.5, "stress": 4})
+
+    def get(path: str) -> Callable[[], Any]:
+        def action() -> None:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        return action
+
+    requests: dict[str, tuple[int, Callable[[], Any]]] = {  # name: (weight in the load test, request)
+        "GET /healthz": (0, get("/healthz")),
+        "POST /api/attacks": (2, attack),
+        "POST /api/doses": (3, dose),
+        "POST /api/days": (3, day),
+        "GET / (today)": (2, get("/")),
+        "GET /calendar/": (3, get("/calendar/")),
+        "GET /insights/": (1, get("/insights/")),
+    }
+    for name in (args.sql, args.profile):
+        if name and name not in requests:
+            raise SystemExit(f"--sql/--profile: one of {', '.join(requests)}")
+    if args.sql:
+        requests[args.sql][1]()
+        with connection.execute_wrapper(
+            lambda execute, sql, params, many, context: (
+                print(sql[:400], file=sys.stderr) or execute(sql, params, many, context)
+            )
+        ):
+            requests[args.sql][1]()
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(50):
+            requests[args.profile][1]()
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(os.environ.get("BENCH_FILTER", ""), 60)
+    out: dict[str, Any] = {name: median_of(action, args.repeat) for name, (_, action) in requests.items()}
+    weights = {name: weight for name, (weight, _) in requests.items() if weight}
+    average = sum(out[name]["cpu_ms"] * w for name, w in weights.items()) / sum(weights.values())
+    out["weighted_app_cpu_ms"] = round(average, 1)
+    out["weighted_app_queries"] = round(
+        sum(out[name]["queries"] * w for name, w in weights.items()) / sum(weights.values()), 1
+    )
+    out["app_to_healthz_cpu"] = round(average / max(out["GET /healthz"]["cpu_ms"], 0.1), 1)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -129,6 +229,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--import-years", type=int, default=10)
     parser.add_argument("--skip-cli", action="store_true")
+    parser.add_argument("--mix-only", action="store_true", help="only the load test's request mix")
+    parser.add_argument("--sql", default="", help="print the SQL of one request of the mix, by name")
+    parser.add_argument("--profile", default="", help="cProfile one request of the mix (50 runs), by name")
+    parser.add_argument(
+        "--mix-person",
+        choices=["load", "demo"],
+        default="load",
+        help="the mix as one of bench/load.py's people (two weeks of check-ins) or the one-year demo diary",
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -166,6 +275,23 @@ def main() -> None:
             return response.content
 
         return get
+
+    if args.mix_person == "load":
+        from relief.accounts.services import create_account
+        from relief.diary.services import log_day
+
+        mixer = create_account("loadlike", password="bench password 0123", time_zone="Europe/Berlin")
+        today = datetime.now(UTC).date()
+        for back in range(1, 15):  # as bench/load.py's set-up
+            log_day(mixer, day=today - timedelta(days=back), worst_pain=back % 8, sleep_hours=7)
+    else:
+        mixer = person
+    figures["mix_person"] = args.mix_person
+    figures["mix"] = request_mix(mixer, kratom, args)
+    if args.mix_only or args.sql or args.profile:
+        figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(figures, indent=2))
+        return
 
     figures["dose_save"] = median_of(save_dose, args.repeat)
     figures["today_page"] = median_of(page("/"), args.repeat)

@@ -15,7 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from relief.core.access import owner_path
+from relief.diary.models import Attack, DayRecord, SideEffect
+from relief.products.models import Batch, Product
+from relief.safety import summary
 from relief.safety.engine import check_entry
+from relief.treatments.models import Dose, StandingMedication, Substance
 
 log = logging.getLogger("relief.entries")
 
@@ -84,6 +88,20 @@ def safety_alerts(entry: Any) -> list[Any]:
         return []
 
 
+# What the running summary (relief.safety.summary) holds: changing or deleting one of these rebuilds it.
+SUMMARISED = (Dose, Attack, DayRecord, SideEffect, StandingMedication, Substance, Product, Batch)
+
+
+def begin_write(user: Any) -> summary.Pending:
+    """Before the first save of a write (inside its transaction): hold the person's running summary."""
+    return summary.begin(user)
+
+
+def finish_write(pending: summary.Pending, **changes: Any) -> None:
+    """After the last save of a write: bring the running summary up to date (see summary.finish)."""
+    summary.finish(pending, **changes)
+
+
 def update_entry(
     user: Any, entry: models.Model, fields: Mapping[str, Any], *, also_check: Iterable[models.Model] = ()
 ) -> Saved:
@@ -93,13 +111,17 @@ def update_entry(
     """
     check_owner(user, entry)
     with transaction.atomic():
+        pending = begin_write(user)
         assign(entry, fields)
         save_all([entry, *also_check])
-    return Saved(entry, safety_alerts(entry), created=False)
+        finish_write(pending, changed_past=isinstance(entry, SUMMARISED))
+        return Saved(entry, safety_alerts(entry), created=False)
 
 
 def delete_entry(user: Any, entry: models.Model) -> None:
     """Delete an entry and what belongs only to it (an attack's pain samples, a dose's outcome)."""
     check_owner(user, entry)
     with transaction.atomic():
+        pending = begin_write(user)
         entry.delete()
+        finish_write(pending, changed_past=isinstance(entry, SUMMARISED))

@@ -17,7 +17,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from relief.accounts.services import time_zone_of
-from relief.core.services import Saved, assign, check_owner, delete_entry, safety_alerts, update_entry
+from relief.core.services import (
+    Saved,
+    assign,
+    begin_write,
+    check_owner,
+    delete_entry,
+    finish_write,
+    safety_alerts,
+    update_entry,
+)
 from relief.core.timeutil import day_bounds
 from relief.diary.models import (
     Attack,
@@ -42,11 +51,13 @@ class Pain:
 
 @transaction.atomic
 def create_attack(user: User, *, started_at: datetime, pain: Iterable[Pain] = (), **fields: Any) -> Saved:
+    pending = begin_write(user)
     attack = Attack(user=user, started_at=started_at)
     assign(attack, fields)
     attack.full_clean()
     attack.save()
     _add_samples(attack, pain)
+    finish_write(pending, attack=attack)
     return Saved(attack, safety_alerts(attack))
 
 
@@ -108,14 +119,19 @@ def create_day_record(
     **fields: Any,
 ) -> Saved:
     """Create or update the day record of one day and period; given fields overwrite, others stay."""
+    pending = begin_write(user)
     record = DayRecord.objects.filter(user=user, date=day, period=period).first()
     created = record is None
+    had_alcohol = record is not None and bool(record.alcohol_units)
     if record is None:
         record = DayRecord(user=user, date=day, period=period)
     assign(record, fields)
     record.full_clean()
     record.save()
     _save_factors(user, record, factors or {})
+    finish_write(
+        pending, day=record, day_created=created, changed_past=had_alcohol or bool(record.alcohol_units)
+    )
     return Saved(record, safety_alerts(record), created=created)
 
 

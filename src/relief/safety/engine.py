@@ -22,10 +22,12 @@ from relief.safety.models import AlertAcknowledgement
 from relief.safety.rules import RULES
 from relief.safety.rules.base import Focus
 from relief.safety.snapshot import Diary, load
+from relief.safety.summary import HISTORY_DAYS, history
 from relief.treatments.models import Dose, StandingMedication
 
 __all__ = [
     "DISCLAIMER",
+    "HISTORY_DAYS",
     "Alert",
     "UnknownAlertError",
     "acknowledge",
@@ -40,18 +42,12 @@ class UnknownAlertError(LookupError):
     """No active alert has the key the person gave."""
 
 
-# How far back the snapshot reaches: three 30-day overuse windows plus slack, and the usual-range window.
-HISTORY_DAYS = 130
-
-
 def _config(config: SafetyConfig | None) -> SafetyConfig:
     return config or SafetyConfig.from_settings()
 
 
 def _history(cfg: SafetyConfig) -> dt.timedelta:
-    return dt.timedelta(
-        days=max(HISTORY_DAYS, cfg.window_days * 3 + 10, cfg.usual_range_days + 1, cfg.trend_weeks * 7)
-    )
+    return history(cfg)
 
 
 def _run(diary: Diary, focus: Focus, cfg: SafetyConfig) -> list[Alert]:
@@ -99,7 +95,13 @@ def check_entry(entry: Any, *, config: SafetyConfig | None = None) -> list[Alert
     else:
         ref = now
     window = dt.timedelta(hours=cfg.lookback_hours)
-    diary = load(user, now, since=min(ref, now) - _history(cfg), until=ref + window)
+    diary = load(
+        user,
+        now,
+        since=min(ref, now) - _history(cfg),
+        until=ref + window,
+        focus=entry if isinstance(entry, Dose) else None,
+    )
     focus = Focus(ref=ref, mode="entry")
     if isinstance(entry, Dose):
         focus.doses = [d for d in diary.doses if d.id == str(entry.id)]

@@ -7,14 +7,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from relief.accounts.services import get_profile
 from relief.core.timeutil import local_day, zone
 from relief.diary.models import Attack, DayRecord, SideEffect
 from relief.safety.kb import load_knowledge
-from relief.safety.tags import substance_profile
+from relief.safety.summary import (
+    D_AMOUNT,
+    D_AT,
+    D_BATCH,
+    D_GRAMS,
+    D_ID,
+    D_PRODUCT,
+    D_REASON,
+    D_ROUTE,
+    D_SUBSTANCE,
+    D_UNIT,
+    attack_spans,
+    has_any,
+    moment,
+    stamp,
+)
+from relief.safety.summary import current as current_summary
+from relief.safety.tags import profile_of, substance_profile
 from relief.treatments.models import Dose, StandingMedication
 
 PAIN_REASONS = frozenset({"acute", "chronic"})
@@ -45,11 +62,22 @@ class DoseView:
     product_form: str | None
     batch_id: str | None
     tz: str
-    model: Any = field(repr=False, compare=False, hash=False)
+    # The Dose itself, when the view was made from it; otherwise it is fetched on first use of ``model``.
+    loaded: Any = field(default=None, repr=False, compare=False, hash=False)
     # Classes, including those of a combination product's ingredients (co-codamol is also an opioid).
     classes: frozenset[str] = frozenset()
     # Whether the substance is in the catalogue, so covered by the interaction knowledge base.
     known: bool = True
+    # The classes a combination product brings through its ingredients (pairs.py).
+    components: tuple[str, ...] = ()
+
+    @property
+    def model(self) -> Any:
+        """The Dose (with its substance, product and batch); fetched once when the view came from a summary."""
+        if self.loaded is None:
+            found = Dose.objects.select_related("substance", "product", "batch").get(pk=self.id)
+            object.__setattr__(self, "loaded", found)
+        return self.loaded
 
     @property
     def tags(self) -> frozenset[str]:
@@ -164,17 +192,70 @@ def dose_view(dose: Any, tz: str, *, dose_id: str | None = None) -> DoseView:
         product_form=product.form if product is not None else None,
         batch_id=str(dose.batch_id) if dose.batch_id else None,
         tz=tz,
-        model=dose,
+        loaded=dose,
         classes=profile.classes | {substance.substance_class},
         known=profile.known,
+        components=tuple(profile.via_components),
     )
 
 
-def load(user: Any, at: dt.datetime, *, since: dt.datetime, until: dt.datetime | None = None) -> Diary:
-    """Load the person's entries from ``since`` to ``until`` (default ``at``)."""
+def summary_dose_views(summary: Any, tz: str, since: dt.datetime, until: dt.datetime) -> list[DoseView]:
+    """The doses of a running summary (relief.safety.summary) taken from ``since`` to ``until``."""
+    data = summary.data
+    first, last = stamp(since), stamp(until)
+    views = []
+    for row in data["doses"]:
+        if not first <= row[D_AT] <= last:
+            continue
+        key, name, cls, properties = data["substances"][row[D_SUBSTANCE]]
+        profile = profile_of(key, name, cls, properties)
+        taken_at = moment(row[D_AT])
+        views.append(
+            DoseView(
+                id=row[D_ID],
+                substance_id=row[D_SUBSTANCE],
+                substance_key=profile.key or key,
+                name=name,
+                cls=cls,
+                properties=profile.properties,
+                amount=row[D_AMOUNT],
+                unit=row[D_UNIT],
+                amount_g=row[D_GRAMS],
+                route=row[D_ROUTE],
+                reason=row[D_REASON],
+                taken_at=taken_at,
+                day=local_day(taken_at, tz),
+                product_form=data["products"].get(row[D_PRODUCT]) if row[D_PRODUCT] else None,
+                batch_id=row[D_BATCH],
+                tz=tz,
+                classes=profile.classes | {cls},
+                known=profile.known,
+                components=tuple(profile.via_components),
+            )
+        )
+    return views
+
+
+def load(
+    user: Any,
+    at: dt.datetime,
+    *,
+    since: dt.datetime,
+    until: dt.datetime | None = None,
+    focus: Any = None,
+) -> Diary:
+    """Load the person's entries from ``since`` to ``until`` (default ``at``).
+
+    From the person's running summary when it reaches back to ``since`` (one query, and one for
+    each kind the person has at all: standing medications, side effects, days with alcohol);
+    otherwise from the rows. ``focus`` is a Dose just saved: its view carries the model itself.
+    """
     profile = get_profile(user)
     tz = profile.time_zone or "UTC"
     until = max(until or at, at)
+    summary = current_summary(user)
+    if since >= summary.horizon:
+        return _from_summary(user, profile, tz, at, since, until, summary, focus)
     doses = (
         Dose.objects.filter(user=user, taken_at__gte=since, taken_at__lte=until)
         .select_related("substance", "product", "batch")
@@ -209,4 +290,53 @@ def load(user: Any, at: dt.datetime, *, since: dt.datetime, until: dt.datetime |
         side_effects=side_effects,
         attacks=attacks,
         alcohol_days={k: v for k, v in alcohol.items() if v is not None},
+    )
+
+
+def _from_summary(
+    user: Any,
+    profile: Any,
+    tz: str,
+    at: dt.datetime,
+    since: dt.datetime,
+    until: dt.datetime,
+    summary: Any,
+    focus: Any,
+) -> Diary:
+    doses = summary_dose_views(summary, tz, since, until)
+    if focus is not None:
+        doses = [replace(d, loaded=focus) if d.id == str(focus.id) else d for d in doses]
+    medications: list[Any] = []
+    if has_any(summary, "medications"):
+        medications = list(StandingMedication.objects.filter(user=user).select_related("substance"))
+    side_effects: list[Any] = []
+    if has_any(summary, "side_effects"):
+        side_effects = list(
+            SideEffect.objects.filter(
+                user=user, occurred_at__gte=since, occurred_at__lte=until
+            ).select_related("dose__substance")
+        )
+    attacks = [
+        a
+        for a in attack_spans(summary)
+        if a.started_at <= until and (a.ended_at is None or a.ended_at >= since)
+    ]
+    alcohol: dict[dt.date, Any] = {}
+    if has_any(summary, "alcohol_days"):
+        for record in DayRecord.objects.filter(
+            user=user, date__gte=local_day(since, tz), alcohol_units__gt=0
+        ).order_by("date"):
+            alcohol.setdefault(record.date, record)
+    kb = load_knowledge()
+    return Diary(
+        washout={str(m.id): kb.washout_days(m.substance) for m in medications},
+        user=user,
+        profile=profile,
+        tz=tz,
+        at=at,
+        doses=doses,
+        medications=medications,
+        side_effects=side_effects,
+        attacks=attacks,
+        alcohol_days=alcohol,
     )

@@ -18,7 +18,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from relief.core.access import owned
-from relief.core.services import Saved, assign, delete_entry, safety_alerts, update_entry
+from relief.core.services import (
+    Saved,
+    assign,
+    begin_write,
+    delete_entry,
+    finish_write,
+    safety_alerts,
+    update_entry,
+)
 from relief.core.validation import is_uuid
 from relief.diary.models import Attack
 from relief.products.models import Batch, Product
@@ -121,12 +129,14 @@ def add_substance(
 def create_dose(
     user: User, *, substance: Substance, outcome: dict[str, Any] | None = None, **fields: Any
 ) -> Saved:
+    pending = begin_write(user)
     dose = Dose(user=user, substance=substance)
     assign(dose, fields)
     dose.full_clean()
     dose.save()
     if outcome:
         _save_outcome(dose, outcome)
+    finish_write(pending, dose=dose)
     return Saved(dose, safety_alerts(dose))
 
 

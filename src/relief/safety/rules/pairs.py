@@ -54,14 +54,13 @@ class Taking:
 
 
 def of_dose(dose: DoseView) -> Taking:
-    profile = substance_profile(dose.model.substance)
     return Taking(
         id=dose.id,
         name=dose.name,
         tags=dose.tags,
         cls=dose.cls,
         substance_id=dose.substance_id,
-        components=profile.via_components,
+        components=dose.components,
         dose=dose,
     )
 

@@ -1,0 +1,276 @@
+"""Per-person running summaries: what ordinary requests read instead of months of rows.
+
+A dose save used to reload 130 days of doses with their substance, product and batch, the
+person's standing medications, side effects, attacks and days with alcohol, only to run the safety
+rules over them; the today page read the last 400 doses to find the usual ones. The summary
+(``DiarySummary``, one row per person) keeps that recent history in one JSON document:
+
+- ``doses``: every dose taken since ``horizon`` and the latest ``LOOKBACK`` doses, as compact
+  rows (see ``D_*``), ordered by time, with ``substances`` and ``products`` (what the rules read
+  of them) keyed by id;
+- ``attacks``: the attacks still open or ended since ``horizon`` (id, start, end);
+- ``days``: the dates with a day record since the day before ``horizon``;
+- ``counts``: how many doses, attacks, day records, standing medications, side effects and days
+  with alcohol the person has at all (an empty kind is never asked for).
+
+The write path keeps it current in the write's own transaction: ``begin`` before the first save
+(it locks the row, so two writes of one person take turns), ``finish`` after the last, which adds
+the new dose, attack or day to the document, or rebuilds it when an edit or a delete changed the
+past. Everything else that writes (imports, the demo diary, the admin, bulk changes) raises the
+person's diary version without touching the summary, so the summary's ``diary_version`` falls
+behind and the next reader rebuilds it from the rows (``rebuild``). Rebuilding from scratch gives
+the same document as any sequence of incremental updates (tests/safety/test_summary.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from relief.diary.models import Attack, DayRecord, SideEffect
+from relief.insights.models import DiaryVersion
+from relief.safety.config import SafetyConfig
+from relief.safety.models import DiarySummary
+from relief.treatments.models import Dose, StandingMedication
+
+# How far back the safety snapshot reaches: three 30-day overuse windows plus slack, and the usual-range window.
+HISTORY_DAYS = 130
+# The summary keeps two more weeks than that, so that a write backdated by up to two weeks
+# (or a person who has not written for two weeks) is still answered from it.
+SLACK_DAYS = 14
+# How many of the latest doses the usual doses are counted over (about a year of a busy diary).
+LOOKBACK = 400
+
+# The fields of one dose row in ``data["doses"]``.
+D_ID, D_SUBSTANCE, D_PRODUCT, D_BATCH, D_AMOUNT, D_UNIT, D_GRAMS, D_ROUTE, D_REASON, D_AT = range(10)
+# The fields of one attack row in ``data["attacks"]``.
+A_ID, A_START, A_END = range(3)
+
+UTC = dt.UTC
+_STAMP = "%Y-%m-%dT%H:%M:%S.%f+00:00"  # one fixed width, so that the text sorts as the time does
+
+
+def stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime(_STAMP)
+
+
+def moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def history(cfg: SafetyConfig) -> dt.timedelta:
+    """How far back the rules look from the entry they check."""
+    return dt.timedelta(
+        days=max(HISTORY_DAYS, cfg.window_days * 3 + 10, cfg.usual_range_days + 1, cfg.trend_weeks * 7)
+    )
+
+
+def keep(cfg: SafetyConfig | None = None) -> dt.timedelta:
+    return history(cfg or SafetyConfig.from_settings()) + dt.timedelta(days=SLACK_DAYS)
+
+
+# --- the document ------------------------------------------------------------------------------------
+
+
+def _dose_row(dose: Any) -> list[Any]:
+    return [
+        str(dose.id),
+        str(dose.substance_id),
+        str(dose.product_id) if dose.product_id else None,
+        str(dose.batch_id) if dose.batch_id else None,
+        dose.amount,
+        dose.unit or "",
+        dose.amount_g,
+        dose.route,
+        dose.reason,
+        stamp(dose.taken_at),
+    ]
+
+
+def _attack_row(attack: Any) -> list[Any]:
+    return [str(attack.id), stamp(attack.started_at), stamp(attack.ended_at) if attack.ended_at else None]
+
+
+def _substance_entry(substance: Any) -> list[Any]:
+    return [substance.key or "", substance.name, substance.substance_class, list(substance.properties or ())]
+
+
+def _note_dose(data: dict[str, Any], dose: Any) -> None:
+    data["substances"][str(dose.substance_id)] = _substance_entry(dose.substance)
+    if dose.product_id:
+        data["products"][str(dose.product_id)] = dose.product.form
+
+
+def _prune(data: dict[str, Any], horizon: dt.datetime) -> None:
+    """Keep what a rebuild at ``horizon`` would hold, in the order it would hold it."""
+    edge = stamp(horizon)
+    doses = sorted(data["doses"], key=lambda r: (r[D_AT], r[D_ID]))
+    latest = {r[D_ID] for r in doses[-LOOKBACK:]}
+    data["doses"] = [r for r in doses if r[D_AT] >= edge or r[D_ID] in latest]
+    used = {r[D_SUBSTANCE] for r in data["doses"]}
+    data["substances"] = {k: v for k, v in sorted(data["substances"].items()) if k in used}
+    used = {r[D_PRODUCT] for r in data["doses"] if r[D_PRODUCT]}
+    data["products"] = {k: v for k, v in sorted(data["products"].items()) if k in used}
+    attacks = sorted(data["attacks"], key=lambda r: (r[A_START], r[A_ID]))
+    data["attacks"] = [r for r in attacks if r[A_END] is None or r[A_END] >= edge]
+    first_day = (horizon - dt.timedelta(days=1)).date().isoformat()
+    data["days"] = sorted({d for d in data["days"] if d >= first_day})
+
+
+def build(user: Any, now: dt.datetime | None = None) -> tuple[dt.datetime, dict[str, Any]]:
+    """The summary of the person's diary as of ``now``, from the rows (the horizon and the document)."""
+    horizon = (now or timezone.now()) - keep()
+    latest = list(
+        Dose.objects.filter(user=user).order_by("-taken_at", "-id").values_list("id", flat=True)[:LOOKBACK]
+    )
+    doses = (
+        Dose.objects.filter(Q(taken_at__gte=horizon) | Q(id__in=latest), user=user)
+        .select_related("substance", "product")
+        .order_by("taken_at", "id")
+    )
+    data: dict[str, Any] = {"doses": [], "substances": {}, "products": {}, "attacks": [], "days": []}
+    for dose in doses:
+        data["doses"].append(_dose_row(dose))
+        _note_dose(data, dose)
+    attacks = Attack.objects.filter(user=user).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=horizon))
+    data["attacks"] = [_attack_row(a) for a in attacks.order_by("started_at", "id")]
+    first_day = (horizon - dt.timedelta(days=1)).date()
+    data["days"] = [
+        d.isoformat()
+        for d in DayRecord.objects.filter(user=user, date__gte=first_day).values_list("date", flat=True)
+    ]
+    data["counts"] = {
+        "doses": Dose.objects.filter(user=user).count(),
+        "attacks": Attack.objects.filter(user=user).count(),
+        "days": DayRecord.objects.filter(user=user).count(),
+        "medications": StandingMedication.objects.filter(user=user).count(),
+        "side_effects": SideEffect.objects.filter(user=user).count(),
+        "alcohol_days": DayRecord.objects.filter(user=user, alcohol_units__gt=0).count(),
+    }
+    _prune(data, horizon)
+    return horizon, data
+
+
+def _version_of(user_id: Any) -> Any:
+    return Coalesce(Subquery(DiaryVersion.objects.filter(user_id=user_id).values("version")[:1]), 0)
+
+
+def rebuild(user: Any, now: dt.datetime | None = None) -> DiarySummary:
+    """Build the person's summary from their rows and store it (after imports, restores, the demo)."""
+    with transaction.atomic():
+        horizon, data = build(user, now)
+        version = DiaryVersion.objects.filter(user_id=user.pk).values_list("version", flat=True).first() or 0
+        fields = {"diary_version": version, "horizon": horizon, "data": data, "built_at": timezone.now()}
+        try:
+            with transaction.atomic():
+                summary, _ = DiarySummary.objects.update_or_create(user_id=user.pk, defaults=fields)
+        except IntegrityError:  # another request stored it meanwhile: ours is as good
+            summary = DiarySummary(user_id=user.pk, **fields)
+    return summary
+
+
+def current(user: Any) -> DiarySummary:
+    """The person's summary as of their latest write (rebuilt first when a write went around it)."""
+    found: Any = DiarySummary.objects.filter(user_id=user.pk).annotate(current=_version_of(user.pk)).first()
+    if found is None or found.diary_version != found.current:
+        return rebuild(user)
+    summary: DiarySummary = found
+    return summary
+
+
+# --- the write path ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """A write in progress: the summary as it was before (None when it must be rebuilt)."""
+
+    user: Any
+    summary: DiarySummary | None
+
+
+def begin(user: Any) -> Pending:
+    """Before a write's first save, in its transaction: lock and read the person's summary."""
+    found = (
+        DiarySummary.objects.select_for_update()
+        .filter(user_id=user.pk)
+        .annotate(current=_version_of(user.pk))
+        .first()
+    )
+    fresh = found is not None and found.diary_version == found.current  # type: ignore[attr-defined]
+    return Pending(user, found if fresh else None)
+
+
+def finish(
+    pending: Pending,
+    *,
+    dose: Any = None,
+    attack: Any = None,
+    day: Any = None,
+    day_created: bool = False,
+    changed_past: bool = False,
+) -> None:
+    """After a write's last save, in its transaction: bring the summary up to the new diary version.
+
+    ``dose``, ``attack`` and ``day`` are a new dose, a new attack and a day record saved (new or
+    changed, without alcohol before or after); ``changed_past`` is any other change to what the
+    summary holds (an edit, a delete, a medication, a side effect, alcohol), which rebuilds it.
+    A write that changes none of it only moves the summary's version along.
+    """
+    summary = pending.summary
+    if summary is None or changed_past:
+        rebuild(pending.user)
+        return
+    rows = DiarySummary.objects.filter(user_id=pending.user.pk)
+    if dose is None and attack is None and day is None:
+        rows.update(diary_version=_version_of(pending.user.pk))
+        return
+    data = summary.data
+    counts = data["counts"]
+    if dose is not None:
+        data["doses"].append(_dose_row(dose))
+        _note_dose(data, dose)
+        counts["doses"] += 1
+    if attack is not None:
+        data["attacks"].append(_attack_row(attack))
+        counts["attacks"] += 1
+    if day is not None:
+        data["days"].append(day.date.isoformat())
+        counts["days"] += int(day_created)
+    horizon = max(summary.horizon, timezone.now() - keep())
+    _prune(data, horizon)
+    rows.update(data=data, horizon=horizon, diary_version=_version_of(pending.user.pk))
+
+
+# --- what readers take from it -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttackSpan:
+    """An attack as the rules see it: when it started and ended."""
+
+    id: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+def attack_spans(summary: DiarySummary) -> list[AttackSpan]:
+    return [
+        AttackSpan(r[A_ID], moment(r[A_START]), moment(r[A_END]) if r[A_END] else None)
+        for r in summary.data["attacks"]
+    ]
+
+
+def has_any(summary: DiarySummary, kind: str) -> bool:
+    return bool(summary.data["counts"].get(kind))
+
+
+def complete_since(summary: DiarySummary) -> dt.datetime:
+    """Every dose and attack from this moment on is in the summary."""
+    return summary.horizon
