@@ -196,6 +196,7 @@ def request_mix(person: Any, kratom: str, args: argparse.Namespace) -> dict[str,
     for name in (args.sql, args.profile):
         if name and name not in requests:
             raise SystemExit(f"--sql/--profile: one of {', '.join(requests)}")
+    out: dict[str, Any] = {name: median_of(action, args.repeat) for name, (_, action) in requests.items()}
     if args.sql:
         requests[args.sql][1]()
         with connection.execute_wrapper(
@@ -210,8 +211,9 @@ def request_mix(person: Any, kratom: str, args: argparse.Namespace) -> dict[str,
         for _ in range(50):
             requests[args.profile][1]()
         profiler.disable()
-        pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(os.environ.get("BENCH_FILTER", ""), 60)
-    out: dict[str, Any] = {name: median_of(action, args.repeat) for name, (_, action) in requests.items()}
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(
+            os.environ.get("BENCH_SORT", "cumulative")
+        ).print_stats(os.environ.get("BENCH_FILTER", ""), 60)
     weights = {name: weight for name, (weight, _) in requests.items() if weight}
     average = sum(out[name]["cpu_ms"] * w for name, w in weights.items()) / sum(weights.values())
     out["weighted_app_cpu_ms"] = round(average, 1)

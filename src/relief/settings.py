@@ -89,6 +89,13 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# The first signs people in and loads their profile with them; the second only keeps sessions made
+# before it valid (relief/accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "relief.accounts.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 ROOT_URLCONF = "relief.urls"
 WSGI_APPLICATION = "relief.wsgi.application"
 

@@ -31,7 +31,9 @@ from tests.factories import (
 )
 
 # Models whose rows are a log of visits or attempts: they grow by design when others look.
-NOT_SNAPSHOTTED = {"sharing.ShareAccess", "accounts.LoginAttempt"}
+# Not the person's data: access logs, and the running summary (safety.DiarySummary), a copy of the
+# recent diary that any reader rebuilds when a write went around it (its content is the rows').
+NOT_SNAPSHOTTED = {"sharing.ShareAccess", "accounts.LoginAttempt", "safety.DiarySummary"}
 
 
 def new_marker() -> str:

@@ -59,6 +59,12 @@ def _write(user, step):
         attack = Attack.objects.filter(user=user).order_by("started_at").first()
         if attack is not None and choice % 2:
             diary.delete_attack(user, attack)
+    elif kind == "outcome":
+        dose = Dose.objects.filter(user=user).order_by("-taken_at").first()
+        if dose is not None:
+            treatments.create_outcome(user, dose, pain_2h=choice)
+    elif kind == "side effect":
+        diary.create_side_effect(user, symptom="nausea", occurred_at=ago(minutes=minutes))
     elif kind == "medication":
         treatments.create_medication(
             user, substance=substance("sertraline"), started_on=ago(minutes=minutes).date()
@@ -67,7 +73,21 @@ def _write(user, step):
 
 STEPS = st.lists(
     st.tuples(
-        st.sampled_from(["dose", "dose", "dose", "attack", "day", "day", "edit", "delete", "medication"]),
+        st.sampled_from(
+            [
+                "dose",
+                "dose",
+                "dose",
+                "attack",
+                "day",
+                "day",
+                "edit",
+                "delete",
+                "medication",
+                "outcome",
+                "side effect",
+            ]
+        ),
         # from a few minutes to about eight months ago, so some fall behind the summary's horizon
         st.integers(min_value=31, max_value=60 * 24 * 240),
         st.integers(min_value=0, max_value=9),

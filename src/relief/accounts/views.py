@@ -55,7 +55,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             email=data["email"],
             time_zone=data["time_zone"] or default_time_zone(),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="relief.accounts.backends.AccountBackend")
         messages.success(request, "Welcome. Check your time zone and the rest when you have a moment.")
         return HttpResponseRedirect(reverse("accounts:settings"))
     return render(request, "accounts/signup.html", {"form": form, "zones": ZONE_HINTS})
@@ -110,7 +110,7 @@ def login_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         user = consume_login_link(token)
         if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="relief.accounts.backends.AccountBackend")
             return HttpResponseRedirect(next_url(request, reverse("today")))
     link = (
         LoginLink.objects.select_related("user").filter(token_hash=_hash(token), used_at__isnull=True).first()

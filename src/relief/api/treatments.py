@@ -103,6 +103,8 @@ class DoseOut(ModelSchema):
 
     @staticmethod
     def resolve_outcome(obj: Dose) -> DoseOutcome | None:
+        if getattr(obj, "saved_without_outcome", False):  # just created without one: nothing to look up
+            return None
         return DoseOutcome.objects.filter(dose=obj).first()
 
 
@@ -141,7 +143,9 @@ def get_dose(request: HttpRequest, dose_id: uuid.UUID, owner: uuid.UUID | None =
 def create_dose(request: HttpRequest, body: DoseIn) -> Any:
     data = prepared(me(request), body, DOSE_REFS)
     outcome = data.pop("outcome", None)
-    return Status(201, saved_body(log_dose(me(request), outcome=outcome, **data)))
+    saved = log_dose(me(request), outcome=outcome, **data)
+    saved.entry.saved_without_outcome = not outcome
+    return Status(201, saved_body(saved))
 
 
 @router.patch("/doses/{uuid:dose_id}", response=writes(DoseSaved), tags=["doses"])

@@ -8,10 +8,12 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db.models import Max
+from django.urls import reverse
 
 from relief.accounts.services import time_zone_of
 from relief.core.timeutil import day_bounds, local_day
 from relief.diary.models import Attack, DayRecord
+from relief.safety import summary
 from relief.treatments.models import Dose
 
 
@@ -25,6 +27,7 @@ class DaySummary:
     doses: int = 0
     acute_doses: int = 0
     checked_in: bool = False
+    href: str = ""  # the day view's address
 
     @property
     def headache(self) -> bool:
@@ -84,7 +87,13 @@ def month_for(user: User, year: int, month: int) -> Month:
     tz = time_zone_of(user)
     first = date(year, month, 1)
     grid = pycal.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    summaries = {d: DaySummary(d, d.month == month) for week in grid for d in week}
+    # One reverse() for the month, not one per day: the day view's address differs only by its date.
+    pattern = reverse("day", args=["1900-01-01"])
+    summaries = {
+        d: DaySummary(d, d.month == month, href=pattern.replace("1900-01-01", d.isoformat()))
+        for week in grid
+        for d in week
+    }
     start, _ = day_bounds(grid[0][0], tz)
     _, end = day_bounds(grid[-1][-1], tz)
 
@@ -97,9 +106,17 @@ def month_for(user: User, year: int, month: int) -> Month:
         s.migraine = s.migraine or bool(attack.believed_migraine)
         if attack.peak is not None:
             s.worst_pain = max(s.worst_pain or 0, attack.peak)
-    for taken_at, reason in Dose.objects.filter(user=user, taken_at__gte=start, taken_at__lt=end).values_list(
-        "taken_at", "reason"
-    ):
+    known = summary.current(user)
+    rows = summary.dose_rows_between(known, start, end)
+    if rows is not None:  # the month is within the running summary: no need to read its doses
+        doses = [(summary.moment(r[summary.D_AT]), r[summary.D_REASON]) for r in rows]
+    else:
+        doses = list(
+            Dose.objects.filter(user=user, taken_at__gte=start, taken_at__lt=end).values_list(
+                "taken_at", "reason"
+            )
+        )
+    for taken_at, reason in doses:
         s = summaries[local_day(taken_at, tz)]
         s.doses += 1
         s.acute_doses += reason == Dose.Reason.ACUTE

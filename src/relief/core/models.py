@@ -23,6 +23,12 @@ class UUIDModel(models.Model):
     class Meta:
         abstract = True
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The id this process drew for a new entry (None when it was given or loaded): uuid4 does not
+        # repeat, so checking that such an id is unused would be a query for nothing.
+        self._drawn_id = self.id if not args and "id" not in kwargs and "pk" not in kwargs else None
+
     def save(self, *args, **kwargs) -> None:
         # Times are stored in UTC. Normalising here also keeps odd but valid offsets
         # (such as -21:45) away from PostgreSQL, which refuses them.
@@ -39,7 +45,7 @@ class UUIDModel(models.Model):
         numbers that are not finite."""
         errors: dict[str, list[str]] = {}
         try:
-            super().clean_fields(exclude=exclude)
+            super().clean_fields(exclude={*(exclude or ()), *self._loaded_references()})
         except ValidationError as exc:
             errors = exc.message_dict
         for field in self._meta.concrete_fields:
@@ -55,6 +61,28 @@ class UUIDModel(models.Model):
                 errors[field.name] = [problem]
         if errors:
             raise ValidationError(errors)
+
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
+        if self._state.adding and self._drawn_id is not None and self.id == self._drawn_id:
+            exclude = {*(exclude or ()), "id"}
+        super().validate_unique(exclude=exclude)
+
+    def _loaded_references(self) -> set[str]:
+        """Foreign keys set to an object read from the database in this request: it exists, so
+        Django's check that it does (a query each) is skipped. The database still enforces them."""
+        names = set()
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or field.remote_field is None or field.remote_field.limit_choices_to:
+                continue
+            related = field.get_cached_value(self, default=None)  # type: ignore[attr-defined]
+            if (
+                related is not None
+                and not related._state.adding
+                and related.pk is not None
+                and related.pk == getattr(self, field.attname)
+            ):
+                names.add(field.name)
+        return names
 
 
 class OwnedModel(UUIDModel):

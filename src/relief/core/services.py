@@ -19,7 +19,7 @@ from relief.diary.models import Attack, DayRecord, SideEffect
 from relief.products.models import Batch, Product
 from relief.safety import summary
 from relief.safety.engine import check_entry
-from relief.treatments.models import Dose, StandingMedication, Substance
+from relief.treatments.models import Dose, DoseOutcome, StandingMedication, Substance
 
 log = logging.getLogger("relief.entries")
 
@@ -89,7 +89,7 @@ def safety_alerts(entry: Any) -> list[Any]:
 
 
 # What the running summary (relief.safety.summary) holds: changing or deleting one of these rebuilds it.
-SUMMARISED = (Dose, Attack, DayRecord, SideEffect, StandingMedication, Substance, Product, Batch)
+SUMMARISED = (Dose, DoseOutcome, Attack, DayRecord, SideEffect, StandingMedication, Substance, Product, Batch)
 
 
 def begin_write(user: Any) -> summary.Pending:

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from relief.accounts.services import get_profile, today_for
@@ -26,6 +27,7 @@ from relief.core.timeutil import is_supported_day
 from relief.core.web import next_url
 from relief.diary.models import Attack, DayRecord
 from relief.diary.services import entries_for_day
+from relief.safety import summary
 from relief.safety.engine import UnknownAlertError, acknowledge_keys
 from relief.treatments.models import Dose
 from relief.treatments.services import pending_outcomes
@@ -33,37 +35,47 @@ from relief.treatments.usual import usual_doses
 from relief.treatments.views import followups
 
 PAIN_SCALE = range(11)
+# The 0-10 buttons of an outcome prompt, the same in every prompt: made once, not per prompt and per
+# request (the today page can show up to 20 prompts).
+PAIN_BUTTONS = mark_safe(
+    "".join(
+        f'<button class="pill" type="submit" name="pain_2h" value="{n}" aria-label="Pain {n}">{n}</button>'
+        for n in PAIN_SCALE
+    )
+)
 
 
-def checkin_due(user: Any, day: date) -> bool:
+def checkin_due(user: Any, day: date, checked_in: bool | None = None) -> bool:
     """The person's reminder time has passed today and the day has no check-in yet."""
     reminder = get_profile(user).checkin_reminder_time
     if reminder is None or timezone.localtime().time() < reminder:
         return False
+    if checked_in is not None:
+        return not checked_in
     return not DayRecord.objects.filter(user=user, date=day).exists()
 
 
 @journal_view
 def today(request: AuthedRequest) -> HttpResponse:
+    """Read mostly from the person's running summary: what is new, open, checked in and usual."""
     user = request.user
     day = today_for(user)
+    known = summary.current(user)
+    counts = known.data["counts"]
+    checked_in = summary.has_day(known, day)
+    if checked_in is None:  # a clock far ahead of the summary: ask the rows
+        checked_in = DayRecord.objects.filter(user=user, date=day).exists()
     context = {
-        "checkin_due": checkin_due(user, day),
-        "is_new": not (
-            Dose.objects.filter(user=user).exists()
-            or Attack.objects.filter(user=user).exists()
-            or DayRecord.objects.filter(user=user).exists()
-        ),
+        "checkin_due": checkin_due(user, day, checked_in),
+        "is_new": not (counts["doses"] or counts["attacks"] or counts["days"]),
         "day": day,
-        "entries": entries_for_day(user, day),
-        "open_attack": Attack.objects.filter(user=user, ended_at__isnull=True)
-        .order_by("-started_at")
-        .first(),
+        "entries": entries_for_day(user, day, known=known),
+        "open_attack": summary.open_attack(known),
         "pending": pending_outcomes(user),
-        "followups": followups(user),
-        "checked_in": DayRecord.objects.filter(user=user, date=day).exists(),
-        "usual": usual_doses(user),
-        "scale": PAIN_SCALE,
+        "followups": followups(user) if counts["outcomes"] else [],
+        "checked_in": checked_in,
+        "usual": usual_doses(user, known=known),
+        "pain_buttons": PAIN_BUTTONS,
     }
     return render(request, "core/today.html", context)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -37,6 +37,7 @@ from relief.diary.models import (
     QuestionnaireResponse,
     SideEffect,
 )
+from relief.safety import summary
 from relief.treatments.models import Dose
 
 
@@ -56,18 +57,31 @@ def create_attack(user: User, *, started_at: datetime, pain: Iterable[Pain] = ()
     assign(attack, fields)
     attack.full_clean()
     attack.save()
-    _add_samples(attack, pain)
+    _add_samples(attack, pain, together=True)
     finish_write(pending, attack=attack)
     return Saved(attack, safety_alerts(attack))
 
 
-def _add_samples(attack: Attack, pain: Iterable[Pain]) -> None:
+def _add_samples(attack: Attack, pain: Iterable[Pain], *, together: bool = False) -> None:
+    """Validate every sample, then save them.
+
+    ``together`` (a new attack with its samples): in one INSERT. Saving the attack has raised the
+    person's diary version in this transaction already, which is all the samples' own saves would do.
+    """
+    samples = []
     for index, sample in enumerate(pain):
         obj = PainSample(attack=attack, at=sample.at, nrs=sample.nrs, four_point=sample.four_point)
         try:
             obj.full_clean()
         except ValidationError as exc:
             raise ValidationError({f"pain[{index}].{k}": v for k, v in exc.message_dict.items()}) from exc
+        samples.append(obj)
+    if together:
+        for obj in samples:
+            obj.at = obj.at.astimezone(UTC)  # as UUIDModel.save does
+        PainSample.objects.bulk_create(samples)
+        return
+    for obj in samples:
         obj.save()
 
 
@@ -125,8 +139,11 @@ def create_day_record(
     had_alcohol = record is not None and bool(record.alcohol_units)
     if record is None:
         record = DayRecord(user=user, date=day, period=period)
+    else:
+        record.user = user  # the person as loaded for this request (with the profile its checks read)
     assign(record, fields)
-    record.full_clean()
+    # Looked up by its date and period just now: no need to ask again whether another record has them.
+    record.full_clean(validate_unique="date" in fields or "period" in fields)
     record.save()
     _save_factors(user, record, factors or {})
     finish_write(
@@ -163,10 +180,12 @@ def delete_day_record(user: User, record: DayRecord) -> None:
 
 @transaction.atomic
 def create_side_effect(user: User, **fields: Any) -> Saved:
+    pending = begin_write(user)
     effect = SideEffect(user=user)
     assign(effect, fields)
     effect.full_clean()
     effect.save()
+    finish_write(pending, changed_past=True)
     return Saved(effect, safety_alerts(effect))
 
 
@@ -203,24 +222,35 @@ log_side_effect = create_side_effect
 log_questionnaire = create_questionnaire
 
 
-def entries_for_day(user: User, day: date) -> list[tuple[datetime | None, str, Any]]:
-    """Everything logged on one local calendar day, in time order (untimed day records first)."""
+def entries_for_day(
+    user: User, day: date, *, known: summary.DiarySummary | None = None
+) -> list[tuple[datetime | None, str, Any]]:
+    """Everything logged on one local calendar day, in time order (untimed day records first).
+
+    With the person's running summary (``known``), kinds it shows nothing of that day are not asked for.
+    """
     start, end = day_bounds(day, time_zone_of(user))
     items: list[tuple[datetime | None, str, Any]] = []
-    items += [(None, "day", r) for r in DayRecord.objects.filter(user=user, date=day)]
-    items += [
-        (a.started_at, "attack", a)
-        for a in Attack.objects.filter(user=user, started_at__gte=start, started_at__lt=end)
-    ]
-    items += [
-        (d.taken_at, "dose", d)
-        for d in Dose.objects.filter(user=user, taken_at__gte=start, taken_at__lt=end).select_related(
-            "substance"
-        )
-    ]
-    items += [
-        (s.occurred_at, "side_effect", s)
-        for s in SideEffect.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end)
-    ]
+    if known is None or summary.has_day(known, day) is not False:
+        items += [(None, "day", r) for r in DayRecord.objects.filter(user=user, date=day)]
+    if known is None or summary.attacks_started_between(known, start, end) != []:
+        items += [
+            (a.started_at, "attack", a)
+            for a in Attack.objects.filter(
+                user=user, started_at__gte=start, started_at__lt=end
+            ).prefetch_related("pain_samples")
+        ]
+    if known is None or summary.dose_rows_between(known, start, end) != []:
+        items += [
+            (d.taken_at, "dose", d)
+            for d in Dose.objects.filter(user=user, taken_at__gte=start, taken_at__lt=end).select_related(
+                "substance"
+            )
+        ]
+    if known is None or summary.has_any(known, "side_effects"):
+        items += [
+            (s.occurred_at, "side_effect", s)
+            for s in SideEffect.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end)
+        ]
     items.sort(key=lambda item: (item[0] is not None, item[0] or start))
     return items

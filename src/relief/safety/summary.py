@@ -37,7 +37,7 @@ from relief.diary.models import Attack, DayRecord, SideEffect
 from relief.insights.models import DiaryVersion
 from relief.safety.config import SafetyConfig
 from relief.safety.models import DiarySummary
-from relief.treatments.models import Dose, StandingMedication
+from relief.treatments.models import Dose, DoseOutcome, StandingMedication
 
 # How far back the safety snapshot reaches: three 30-day overuse windows plus slack, and the usual-range window.
 HISTORY_DAYS = 130
@@ -152,6 +152,7 @@ def build(user: Any, now: dt.datetime | None = None) -> tuple[dt.datetime, dict[
         "medications": StandingMedication.objects.filter(user=user).count(),
         "side_effects": SideEffect.objects.filter(user=user).count(),
         "alcohol_days": DayRecord.objects.filter(user=user, alcohol_units__gt=0).count(),
+        "outcomes": DoseOutcome.objects.filter(dose__user=user).count(),
     }
     _prune(data, horizon)
     return horizon, data
@@ -259,6 +260,10 @@ class AttackSpan:
     started_at: dt.datetime
     ended_at: dt.datetime | None
 
+    @property
+    def pk(self) -> str:
+        return self.id
+
 
 def attack_spans(summary: DiarySummary) -> list[AttackSpan]:
     return [
@@ -269,6 +274,39 @@ def attack_spans(summary: DiarySummary) -> list[AttackSpan]:
 
 def has_any(summary: DiarySummary, kind: str) -> bool:
     return bool(summary.data["counts"].get(kind))
+
+
+def dose_rows_between(summary: DiarySummary, start: dt.datetime, end: dt.datetime) -> list[list[Any]] | None:
+    """The dose rows taken in [start, end), or None when the summary does not reach back to ``start``."""
+    if start < summary.horizon:
+        return None
+    first, last = stamp(start), stamp(end)
+    return [r for r in summary.data["doses"] if first <= r[D_AT] < last]
+
+
+def attacks_started_between(
+    summary: DiarySummary, start: dt.datetime, end: dt.datetime
+) -> list[AttackSpan] | None:
+    """The attacks started in [start, end), or None when the summary does not reach back to ``start``.
+
+    (An attack started after the horizon is in the summary: it is open, or it ended after it started.)
+    """
+    if start < summary.horizon:
+        return None
+    return [a for a in attack_spans(summary) if start <= a.started_at < end]
+
+
+def has_day(summary: DiarySummary, day: dt.date) -> bool | None:
+    """Whether the day has a day record (None when the summary does not reach back to it)."""
+    if day < (summary.horizon - dt.timedelta(days=1)).date():
+        return None
+    return day.isoformat() in summary.data["days"]
+
+
+def open_attack(summary: DiarySummary) -> AttackSpan | None:
+    """The latest attack still going on (every open attack is in the summary)."""
+    spans = [a for a in attack_spans(summary) if a.ended_at is None]
+    return max(spans, key=lambda a: a.started_at) if spans else None
 
 
 def complete_since(summary: DiarySummary) -> dt.datetime:

@@ -136,7 +136,7 @@ def create_dose(
     dose.save()
     if outcome:
         _save_outcome(dose, outcome)
-    finish_write(pending, dose=dose)
+    finish_write(pending, dose=dose, changed_past=bool(outcome))
     return Saved(dose, safety_alerts(dose))
 
 
@@ -170,7 +170,9 @@ def create_outcome(user: User, dose: Dose, **fields: Any) -> Saved:
     """Record (or complete) how an acute dose worked; answers already given stay unless overwritten."""
     if dose.user_id != user.pk:
         raise ValidationError({"dose": "belongs to another person"})
+    pending = begin_write(user)
     result, created = _save_outcome(dose, fields)
+    finish_write(pending, changed_past=True)
     return Saved(result, safety_alerts(result), created=created)
 
 
@@ -184,10 +186,12 @@ def delete_outcome(user: User, outcome: DoseOutcome) -> None:
 
 @transaction.atomic
 def create_medication(user: User, *, substance: Substance, **fields: Any) -> Saved:
+    pending = begin_write(user)
     med = StandingMedication(user=user, substance=substance)
     assign(med, fields)
     med.full_clean()
     med.save()
+    finish_write(pending, changed_past=True)
     return Saved(med, safety_alerts(med))
 
 

@@ -10,14 +10,17 @@ in pain reaches for.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from relief.safety.models import DiarySummary
+from relief.safety.summary import D_AMOUNT, D_AT, D_ID, D_PRODUCT, D_REASON, D_SUBSTANCE, D_UNIT, LOOKBACK
 from relief.treatments.models import Dose
 
-LOOKBACK = 400  # doses; about a year of a busy diary
+__all__ = ["LOOKBACK", "Usual", "last_amounts", "usual_doses"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,15 @@ def _group(dose: Dose) -> tuple[object, ...]:
     return (dose.substance_id, dose.product_id, dose.unit)
 
 
-def usual_doses(user: User, limit: int = 3, *, during_attack: bool = False) -> list[Usual]:
-    """The person's most used doses (substance, amount, product), most used first; recency breaks ties."""
+def usual_doses(
+    user: User, limit: int = 3, *, during_attack: bool = False, known: DiarySummary | None = None
+) -> list[Usual]:
+    """The person's most used doses (substance, amount, product), most used first; recency breaks ties.
+
+    With the person's running summary (``known``), counted from it: only the chosen doses are read.
+    """
+    if known is not None and (not during_attack or known.data["counts"]["doses"] <= len(known.data["doses"])):
+        return _usual_from_summary(known, limit, during_attack)
     recent = Dose.objects.filter(user=user)
     if during_attack:
         recent = recent.exclude(reason=Dose.Reason.PREVENTIVE)
@@ -56,6 +66,25 @@ def usual_doses(user: User, limit: int = 3, *, during_attack: bool = False) -> l
         template = next(d for d in members if amounts[d.amount] == top)  # the latest of the commonest
         usual.append(Usual(template=template, count=len(members)))
     return usual
+
+
+def _usual_from_summary(known: DiarySummary, limit: int, during_attack: bool) -> list[Usual]:
+    rows = sorted(known.data["doses"], key=lambda r: (r[D_AT], r[D_ID]), reverse=True)
+    if during_attack:
+        rows = [r for r in rows if r[D_REASON] != Dose.Reason.PREVENTIVE]
+    groups: dict[tuple[object, ...], list[list[object]]] = defaultdict(list)
+    for row in rows[:LOOKBACK]:  # newest first, as above
+        groups[(row[D_SUBSTANCE], row[D_PRODUCT], row[D_UNIT])].append(row)
+    ranked = sorted(groups.values(), key=lambda members: -len(members))
+    chosen = []
+    for members in ranked[:limit]:
+        amounts = Counter(r[D_AMOUNT] for r in members)
+        top = max(amounts.values())
+        chosen.append((next(r for r in members if amounts[r[D_AMOUNT]] == top)[D_ID], len(members)))
+    found = Dose.objects.select_related("substance", "product").in_bulk(
+        [uuid.UUID(str(i)) for i, _ in chosen]
+    )
+    return [Usual(template=found[uuid.UUID(str(i))], count=count) for i, count in chosen]
 
 
 def last_amounts(user: User) -> dict[str, tuple[float | None, str]]:
