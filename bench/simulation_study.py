@@ -32,31 +32,30 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     results = []
-    for generator in args.generator:
-        for days in args.days:
-            started = time.process_time()
-            result = run_study(args.diaries, days, seed=args.seed, generator=generator).as_dict()
-            result["cpu_seconds"] = round(time.process_time() - started, 1)
-            results.append(result)
+    for days, generator in ((d, g) for d in args.days for g in args.generator):
+        started = time.process_time()
+        result = run_study(args.diaries, days, seed=args.seed, generator=generator).as_dict()
+        result["cpu_seconds"] = round(time.process_time() - started, 1)
+        results.append(result)
+        print(
+            f"\n{generator}, {days} days, {args.diaries} diaries, {result['mean_attacks']} attacks per diary"
+        )
+        print(f"{'factor':<20}{'lag':>4}{'OR':>6}{'analysis':>10}{'ideal':>8}{'ratio':>7}")
+        for p in result["planted"]:
+            ratio = "-" if p["ratio_to_ideal"] is None else f"{p['ratio_to_ideal']:.2f}"
             print(
-                f"\n{generator}, {days} days, {args.diaries} diaries, {result['mean_attacks']} attacks per diary"
+                f"{p['factor']:<20}{p['lag_days']:>4}{p['true_odds_ratio']:>6}"
+                f"{p['analysis_rate']:>10.1%}{p['ideal_rate']:>8.1%}{ratio:>7}"
             )
-            print(f"{'factor':<20}{'lag':>4}{'OR':>6}{'analysis':>10}{'ideal':>8}{'ratio':>7}")
-            for p in result["planted"]:
-                ratio = "-" if p["ratio_to_ideal"] is None else f"{p['ratio_to_ideal']:.2f}"
-                print(
-                    f"{p['factor']:<20}{p['lag_days']:>4}{p['true_odds_ratio']:>6}"
-                    f"{p['analysis_rate']:>10.1%}{p['ideal_rate']:>8.1%}{ratio:>7}"
-                )
-            print("non-triggers called a trigger (any lag):")
-            for name, share in result["non_triggers_called_trigger"].items():
-                print(f"  {name:<20}{share:>7.1%}")
-            print("exact nulls called a trigger or protector:")
-            for name, share in result["exact_nulls_called"].items():
-                print(f"  {name:<24}{share:>7.1%}")
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(results, fh, indent=1)
+        print("non-triggers called a trigger (any lag):")
+        for name, share in result["non_triggers_called_trigger"].items():
+            print(f"  {name:<20}{share:>7.1%}")
+        print("exact nulls called a trigger or protector:")
+        for name, share in result["exact_nulls_called"].items():
+            print(f"  {name:<24}{share:>7.1%}", flush=True)
+        if args.json:  # after every generator and length, so a long run can be read as it goes
+            with open(args.json, "w") as fh:
+                json.dump(results, fh, indent=1)
 
 
 if __name__ == "__main__":
