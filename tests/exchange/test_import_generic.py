@@ -228,10 +228,13 @@ def test_aura_columns_can_be_named_in_the_mapping():
         ("no,20,", "no aura"),
     ],
 )
-def test_an_unreadable_aura_cell_saves_nothing_and_names_the_line(cells: str, message: str):
+def test_an_unreadable_cell_in_a_mapped_aura_column_saves_nothing_and_names_the_line(
+    cells: str, message: str
+):
     user = make_user()
     text = "Date,Aura,Aura minutes,Aura spread\n2024-03-01,visual,20,yes\n2024-03-02," + cells + "\n"
-    report = import_text(user, text, "generic")
+    mapping = "aura=Aura,aura_minutes=Aura minutes,aura_spread=Aura spread"
+    report = import_text(user, text, "generic", mapping=mapping)
     assert not report.saved
     assert Attack.objects.filter(user=user).count() == 0
     assert [p.line for p in report.problems] == [3]
@@ -248,3 +251,14 @@ def test_a_daily_diary_gives_the_aura_to_the_headache_day_and_keeps_it_in_the_no
     assert first.aura_visual is True and third.aura_visual is None
     day = DayRecord.objects.get(user=user, date="2024-03-02")
     assert "Aura as recorded: visual" in day.notes
+
+
+@pytest.mark.django_db
+def test_free_text_under_an_aura_name_is_left_alone_unless_mapped():
+    user = make_user()
+    text = "Date,Aura\n2024-03-01,zigzag lines for a while\n"
+    report = import_text(user, text, "generic")
+    assert report.saved and Attack.objects.get(user=user).aura_visual is None
+    assert "Aura" in [column for column, _ in report.unused]
+    refused = import_text(make_user(), text, "generic", mapping="aura=Aura")
+    assert not refused.saved and "unknown aura kind" in refused.problems[0].message

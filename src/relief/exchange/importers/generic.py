@@ -235,6 +235,8 @@ def _columns(header: list[str], mapping: dict[str, Any], rows: list[dict[str, st
                 continue  # never a clock time without clock-like values
             if role == "person" and (len(set(values)) > len(values) / 2 or not values):
                 continue  # a different value on (nearly) every row is a row number, not a person
+            if role.startswith("aura") and not looks_like_aura(role, values):
+                continue  # free text under an aura-like name is left alone (map it to have it read)
             columns[role] = column
             taken.add(column)
             break
@@ -330,6 +332,21 @@ def _aura_kinds(text: str) -> dict[str, bool]:
             )
         kinds[AURA_KINDS[word]] = True
     return kinds
+
+
+def looks_like_aura(role: str, values: list[str]) -> bool:
+    """Every value of a column found by its name reads as that aura role."""
+    try:
+        for value in values:
+            read_aura(partial(_only, role, value))
+    except ValueError:
+        return False
+    return True
+
+
+def _only(role: str, value: str, asked: str) -> str:
+    """A row holding ``value`` under ``role`` and nothing else."""
+    return value if asked == role else ""
 
 
 def read_aura(cell: Callable[[str], str]) -> tuple[dict[str, Any], list[str]]:
