@@ -28,9 +28,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from relief.diary.models import Attack, DayRecord, SideEffect
@@ -158,8 +157,40 @@ def build(user: Any, now: dt.datetime | None = None) -> tuple[dt.datetime, dict[
     return horizon, data
 
 
-def _version_of(user_id: Any) -> Any:
-    return Coalesce(Subquery(DiaryVersion.objects.filter(user_id=user_id).values("version")[:1]), 0)
+def _with_version(user_id: Any, *, lock: bool = False) -> Any:
+    """The person's summary with their current diary version (``current``), in one plain query.
+
+    Written out rather than built with Subquery: this runs on every write and most pages, and
+    composing the query costs more than running it.
+    """
+    summaries, versions = DiarySummary._meta.db_table, DiaryVersion._meta.db_table
+    sql = (
+        f"SELECT s.user_id, s.diary_version, s.horizon, s.data, s.built_at, "
+        f"COALESCE((SELECT v.version FROM {versions} v WHERE v.user_id = %s), 0) AS current "
+        f"FROM {summaries} s WHERE s.user_id = %s"
+    )
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE OF s"
+    found = list(DiarySummary.objects.raw(sql, [user_id, user_id]))
+    return found[0] if found else None
+
+
+def _store(user_id: Any, *, data: dict[str, Any] | None = None, horizon: dt.datetime | None = None) -> None:
+    """Store the summary (or only move it along) at the person's current diary version, in one query."""
+    summaries, versions = DiarySummary._meta.db_table, DiaryVersion._meta.db_table
+    sets: list[str] = []
+    params: list[Any] = []
+    if data is not None and horizon is not None:
+        sets = ["data = %s", "horizon = %s"]
+        params = [
+            DiarySummary._meta.get_field("data").get_db_prep_value(data, connection),
+            DiarySummary._meta.get_field("horizon").get_db_prep_value(horizon, connection),
+        ]
+    sets.append(f"diary_version = COALESCE((SELECT v.version FROM {versions} v WHERE v.user_id = %s), 0)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {summaries} SET {', '.join(sets)} WHERE user_id = %s", [*params, user_id, user_id]
+        )
 
 
 def rebuild(user: Any, now: dt.datetime | None = None) -> DiarySummary:
@@ -178,7 +209,7 @@ def rebuild(user: Any, now: dt.datetime | None = None) -> DiarySummary:
 
 def current(user: Any) -> DiarySummary:
     """The person's summary as of their latest write (rebuilt first when a write went around it)."""
-    found: Any = DiarySummary.objects.filter(user_id=user.pk).annotate(current=_version_of(user.pk)).first()
+    found: Any = _with_version(user.pk)
     if found is None or found.diary_version != found.current:
         return rebuild(user)
     summary: DiarySummary = found
@@ -198,12 +229,7 @@ class Pending:
 
 def begin(user: Any) -> Pending:
     """Before a write's first save, in its transaction: lock and read the person's summary."""
-    found = (
-        DiarySummary.objects.select_for_update()
-        .filter(user_id=user.pk)
-        .annotate(current=_version_of(user.pk))
-        .first()
-    )
+    found = _with_version(user.pk, lock=True)
     fresh = found is not None and found.diary_version == found.current  # type: ignore[attr-defined]
     return Pending(user, found if fresh else None)
 
@@ -228,9 +254,8 @@ def finish(
     if summary is None or changed_past:
         rebuild(pending.user)
         return
-    rows = DiarySummary.objects.filter(user_id=pending.user.pk)
     if dose is None and attack is None and day is None:
-        rows.update(diary_version=_version_of(pending.user.pk))
+        _store(pending.user.pk)
         return
     data = summary.data
     counts = data["counts"]
@@ -246,7 +271,7 @@ def finish(
         counts["days"] += int(day_created)
     horizon = max(summary.horizon, timezone.now() - keep())
     _prune(data, horizon)
-    rows.update(data=data, horizon=horizon, diary_version=_version_of(pending.user.pk))
+    _store(pending.user.pk, data=data, horizon=horizon)
 
 
 # --- what readers take from it -----------------------------------------------------------------------
