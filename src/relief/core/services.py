@@ -79,10 +79,13 @@ def save_all(objects: list[models.Model]) -> None:
             obj.save()
 
 
-def safety_alerts(entry: Any) -> list[Any]:
-    """Run the safety engine on a freshly saved entry; an engine failure never loses the entry."""
+def safety_alerts(entry: Any, *, known: Any = None) -> list[Any]:
+    """Run the safety engine on a freshly saved entry; an engine failure never loses the entry.
+
+    ``known`` is the running summary the write has just stored (saves reading it again).
+    """
     try:
-        return list(check_entry(entry))
+        return list(check_entry(entry, known=known))
     except Exception:  # the entry is saved already; a broken rule must not hide that
         log.exception("safety check failed for a %s", type(entry).__name__)
         return []
@@ -97,9 +100,9 @@ def begin_write(user: Any) -> summary.Pending:
     return summary.begin(user)
 
 
-def finish_write(pending: summary.Pending, **changes: Any) -> None:
+def finish_write(pending: summary.Pending, **changes: Any) -> summary.DiarySummary:
     """After the last save of a write: bring the running summary up to date (see summary.finish)."""
-    summary.finish(pending, **changes)
+    return summary.finish(pending, **changes)
 
 
 def update_entry(
@@ -114,8 +117,8 @@ def update_entry(
         pending = begin_write(user)
         assign(entry, fields)
         save_all([entry, *also_check])
-        finish_write(pending, changed_past=isinstance(entry, SUMMARISED))
-        return Saved(entry, safety_alerts(entry), created=False)
+        known = finish_write(pending, changed_past=isinstance(entry, SUMMARISED))
+        return Saved(entry, safety_alerts(entry, known=known), created=False)
 
 
 def delete_entry(user: Any, entry: models.Model) -> None:

@@ -55,6 +55,19 @@ def checkin_due(user: Any, day: date, checked_in: bool | None = None) -> bool:
     return not DayRecord.objects.filter(user=user, date=day).exists()
 
 
+_ANY_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def with_outcome_urls(doses: list[Dose]) -> list[Dose]:
+    """Give each dose the addresses of its outcome forms (one reverse() each, not one per dose)."""
+    quick = reverse("treatments:outcome_quick", args=[_ANY_ID])
+    detail = reverse("treatments:outcome", args=[_ANY_ID])
+    for dose in doses:
+        dose.quick_url = quick.replace(_ANY_ID, str(dose.pk))  # type: ignore[attr-defined]
+        dose.detail_url = detail.replace(_ANY_ID, str(dose.pk))  # type: ignore[attr-defined]
+    return doses
+
+
 @journal_view
 def today(request: AuthedRequest) -> HttpResponse:
     """Read mostly from the person's running summary: what is new, open, checked in and usual."""
@@ -71,8 +84,8 @@ def today(request: AuthedRequest) -> HttpResponse:
         "day": day,
         "entries": entries_for_day(user, day, known=known),
         "open_attack": summary.open_attack(known),
-        "pending": pending_outcomes(user),
-        "followups": followups(user) if counts["outcomes"] else [],
+        "pending": with_outcome_urls(pending_outcomes(user)),
+        "followups": with_outcome_urls(followups(user) if counts["outcomes"] else []),
         "checked_in": checked_in,
         "usual": usual_doses(user, known=known),
         "pain_buttons": PAIN_BUTTONS,

@@ -146,10 +146,10 @@ def create_day_record(
     record.full_clean(validate_unique="date" in fields or "period" in fields)
     record.save()
     _save_factors(user, record, factors or {})
-    finish_write(
+    known = finish_write(
         pending, day=record, day_created=created, changed_past=had_alcohol or bool(record.alcohol_units)
     )
-    return Saved(record, safety_alerts(record), created=created)
+    return Saved(record, safety_alerts(record, known=known), created=created)
 
 
 def _save_factors(user: User, record: DayRecord, factors: Mapping[str, float | None]) -> None:
@@ -185,8 +185,8 @@ def create_side_effect(user: User, **fields: Any) -> Saved:
     assign(effect, fields)
     effect.full_clean()
     effect.save()
-    finish_write(pending, changed_past=True)
-    return Saved(effect, safety_alerts(effect))
+    known = finish_write(pending, changed_past=True)
+    return Saved(effect, safety_alerts(effect, known=known))
 
 
 def update_side_effect(user: User, effect: SideEffect, **fields: Any) -> Saved:

@@ -70,7 +70,7 @@ def _zone_of(user: Any) -> str:
     return time_zone_of(user)
 
 
-def check_entry(entry: Any, *, config: SafetyConfig | None = None) -> list[Alert]:
+def check_entry(entry: Any, *, config: SafetyConfig | None = None, known: Any = None) -> list[Alert]:
     """Alerts raised by a freshly saved Dose, SideEffect, StandingMedication, Batch or LabReport, or a
     DayRecord with alcohol (checked against kratom that day).
 
@@ -101,6 +101,7 @@ def check_entry(entry: Any, *, config: SafetyConfig | None = None) -> list[Alert
         since=min(ref, now) - _history(cfg),
         until=ref + window,
         focus=entry if isinstance(entry, Dose) else None,
+        known=known,
     )
     focus = Focus(ref=ref, mode="entry")
     if isinstance(entry, Dose):

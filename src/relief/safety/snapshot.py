@@ -243,17 +243,19 @@ def load(
     since: dt.datetime,
     until: dt.datetime | None = None,
     focus: Any = None,
+    known: Any = None,
 ) -> Diary:
     """Load the person's entries from ``since`` to ``until`` (default ``at``).
 
     From the person's running summary when it reaches back to ``since`` (one query, and one for
     each kind the person has at all: standing medications, side effects, days with alcohol);
-    otherwise from the rows. ``focus`` is a Dose just saved: its view carries the model itself.
+    otherwise from the rows. ``focus`` is a Dose just saved: its view carries the model itself;
+    ``known`` is the summary that save stored (current by construction).
     """
     profile = get_profile(user)
     tz = profile.time_zone or "UTC"
     until = max(until or at, at)
-    summary = current_summary(user)
+    summary = known if known is not None else current_summary(user)
     if since >= summary.horizon:
         return _from_summary(user, profile, tz, at, since, until, summary, focus)
     doses = (

@@ -242,21 +242,21 @@ def finish(
     day: Any = None,
     day_created: bool = False,
     changed_past: bool = False,
-) -> None:
+) -> DiarySummary:
     """After a write's last save, in its transaction: bring the summary up to the new diary version.
 
     ``dose``, ``attack`` and ``day`` are a new dose, a new attack and a day record saved (new or
     changed, without alcohol before or after); ``changed_past`` is any other change to what the
     summary holds (an edit, a delete, a medication, a side effect, alcohol), which rebuilds it.
-    A write that changes none of it only moves the summary's version along.
+    A write that changes none of it only moves the summary's version along. Returns the summary
+    as stored, for the safety check of the same write (``safety_alerts(entry, known=...)``).
     """
     summary = pending.summary
     if summary is None or changed_past:
-        rebuild(pending.user)
-        return
+        return rebuild(pending.user)
     if dose is None and attack is None and day is None:
         _store(pending.user.pk)
-        return
+        return summary
     data = summary.data
     counts = data["counts"]
     if dose is not None:
@@ -272,6 +272,8 @@ def finish(
     horizon = max(summary.horizon, timezone.now() - keep())
     _prune(data, horizon)
     _store(pending.user.pk, data=data, horizon=horizon)
+    summary.horizon = horizon
+    return summary
 
 
 # --- what readers take from it -----------------------------------------------------------------------

@@ -136,8 +136,8 @@ def create_dose(
     dose.save()
     if outcome:
         _save_outcome(dose, outcome)
-    finish_write(pending, dose=dose, changed_past=bool(outcome))
-    return Saved(dose, safety_alerts(dose))
+    known = finish_write(pending, dose=dose, changed_past=bool(outcome))
+    return Saved(dose, safety_alerts(dose, known=known))
 
 
 @transaction.atomic
@@ -172,8 +172,8 @@ def create_outcome(user: User, dose: Dose, **fields: Any) -> Saved:
         raise ValidationError({"dose": "belongs to another person"})
     pending = begin_write(user)
     result, created = _save_outcome(dose, fields)
-    finish_write(pending, changed_past=True)
-    return Saved(result, safety_alerts(result), created=created)
+    known = finish_write(pending, changed_past=True)
+    return Saved(result, safety_alerts(result, known=known), created=created)
 
 
 def update_outcome(user: User, outcome: DoseOutcome, **fields: Any) -> Saved:
@@ -191,8 +191,8 @@ def create_medication(user: User, *, substance: Substance, **fields: Any) -> Sav
     assign(med, fields)
     med.full_clean()
     med.save()
-    finish_write(pending, changed_past=True)
-    return Saved(med, safety_alerts(med))
+    known = finish_write(pending, changed_past=True)
+    return Saved(med, safety_alerts(med, known=known))
 
 
 def update_medication(user: User, med: StandingMedication, **fields: Any) -> Saved:
