@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "relief.core.security.StaticHeadersMiddleware",  # outermost: see its docstring
     "relief.core.security.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "relief.core.security.SecurityHeadersMiddleware",
@@ -172,6 +173,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "relief.core.staticfiles.HashedCompressedStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Static files are only ever asked for by this site's own pages: no Access-Control-Allow-Origin: *.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # Bodies beyond these sizes are refused with 413 before a view runs (relief.core.security).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

@@ -49,7 +49,7 @@ def test_the_health_check_answers_ok_and_is_never_cached(client):
 
 
 @pytest.mark.django_db
-def test_static_files_are_served_by_whitenoise_with_the_same_headers(client):
+def test_static_files_are_served_by_whitenoise_with_the_headers_a_file_needs(client):
     response = client.get("/static/relief/app.css")
     body = b"".join(response.streaming_content)
     response.close()
@@ -57,3 +57,32 @@ def test_static_files_are_served_by_whitenoise_with_the_same_headers(client):
     assert body
     assert response.headers["Content-Type"].startswith("text/css")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_a_stylesheet_or_script_goes_without_the_headers_only_a_document_reads(client):
+    for path, kind in (("/static/relief/app.css", "text/css"), ("/static/relief/app.js", "text/javascript")):
+        response = client.get(path)
+        response.close()
+        assert response.headers["Content-Type"].startswith(kind)
+        for header in ("Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy"):
+            assert header not in response.headers, (path, header)
+        assert "Access-Control-Allow-Origin" not in response.headers  # only this site's pages ask
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_an_svg_keeps_its_policy_because_opened_on_its_own_it_is_a_document(client):
+    response = client.get("/static/relief/icon.svg")
+    response.close()
+    assert response.headers["Content-Type"].startswith("image/svg+xml")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+@pytest.mark.django_db
+def test_pages_outside_static_keep_every_header_whatever_their_type(client):
+    response = client.get("/healthz")  # JSON, not a document, but not a static file either
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["Permissions-Policy"]
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"

@@ -45,6 +45,36 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# Headers that only mean something on a document the browser renders.  A stylesheet, script, icon
+# or manifest ignores them, so on static files they are bytes sent for nothing (about 340 on each
+# file: a tenth of attack mode's first visit).  A file that can be opened as a document on its own
+# (SVG, XML, HTML) keeps them: an SVG opened in a tab can run script.
+DOCUMENT_ONLY_HEADERS = ("Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy")
+DOCUMENT_TYPES = ("text/html", "image/svg+xml", "application/xhtml+xml", "application/xml", "text/xml")
+
+
+class StaticHeadersMiddleware:
+    """The outermost middleware: static files go without the document-only headers.
+
+    It must come before Django's SecurityMiddleware in MIDDLEWARE, so that it sees the response
+    after every other middleware has added its headers.  X-Content-Type-Options (which stops a
+    browser running a file as something it is not) and Referrer-Policy stay on every file.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if content_type and content_type not in DOCUMENT_TYPES:
+                for header in DOCUMENT_ONLY_HEADERS:
+                    if header in response.headers:
+                        del response.headers[header]
+        return response
+
+
 class ForwardedForMiddleware:
     """Behind a reverse proxy, take the client's address from the proxy's X-Forwarded-For entry.
 

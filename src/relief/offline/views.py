@@ -28,12 +28,10 @@ from relief.treatments.usual import usual_doses
 # Today page's one-tap outcome prompt without a connection.
 SHELL_ASSETS = (
     "relief/app.css",
-    "relief/wide-content.css",
     "relief/app.js",
     "relief/queue.js",
     "relief/offline.js",
     "relief/push.js",
-    "relief/wide-content.js",
     "vendor/htmx.min.js",
     "relief/manifest.webmanifest",
     "relief/icon.svg",
