@@ -23,7 +23,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 _tmp = tempfile.mkdtemp(prefix="relief-speed-")
 os.environ["RELIEF_DATA_DIR"] = _tmp
-os.environ["RELIEF_DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
+# BENCH_DATABASE_URL: an empty PostgreSQL database of your own instead (its tables are created).
+os.environ["RELIEF_DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_tmp}/bench.sqlite3"
 os.environ.setdefault("RELIEF_SECRET_KEY", "bench-secret-key-not-for-production-" + "x" * 30)
 os.environ["RELIEF_ALLOWED_HOSTS"] = "testserver"
 os.environ.pop("RELIEF_HOSTED", None)
