@@ -67,8 +67,10 @@ def two_people():
     return me, stranger
 
 
-# A GET of the insights page stores the owner's computed analysis (a cache, not an entry).
-CACHES = {"insights.StoredInsights"}
+# Caches, not entries: a GET of the insights page stores the owner's computed analysis, and the
+# first page a person opens after writes that went around the services (an import, the demo diary)
+# stores their running summary again (safety.DiarySummary, rebuilt from the rows).
+CACHES = {"insights.StoredInsights", "safety.DiarySummary"}
 
 
 def row_counts() -> dict[str, int]:
