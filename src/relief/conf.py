@@ -41,6 +41,14 @@ REGISTRY: tuple[EnvSetting, ...] = (
         "Empty means an SQLite file `relief.sqlite3` in the data directory, created and migrated on first use.",
     ),
     EnvSetting(
+        "RELIEF_DATABASE_CONN_MAX_AGE",
+        "600",
+        "PostgreSQL only: seconds a web or worker process keeps its database connection open for the "
+        "next request (checked before reuse). `0` opens a new connection for every request, which "
+        "costs about two thirds of a trivial request (docs/performance.md); lower it only behind a "
+        "connection pooler that needs it.",
+    ),
+    EnvSetting(
         "RELIEF_TEST_DATABASE_URL",
         "",
         "Used only by the test suite: when set (to a PostgreSQL URL), the tests run on that server "

@@ -136,6 +136,10 @@ def _database(url: str) -> dict[str, object]:
             ),
         }
     else:
+        # Keep the connection between requests: a new PostgreSQL backend for each request cost
+        # more than everything else /healthz does (docs/performance.md).  The health check
+        # replaces a connection the server dropped before it is used.
+        config["CONN_MAX_AGE"] = int(env("RELIEF_DATABASE_CONN_MAX_AGE"))
         config["CONN_HEALTH_CHECKS"] = True
     return config
 

@@ -93,3 +93,18 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path):
         timeout=180,
     )
     assert count.stdout.count('"id"') == 120
+
+
+def test_a_postgresql_connection_is_kept_between_requests_and_checked_before_reuse(monkeypatch):
+    from relief.settings import _database
+
+    kept = _database("postgresql://relief@db.internal:5432/relief")
+    assert kept["CONN_MAX_AGE"] == 600 and kept["CONN_HEALTH_CHECKS"] is True
+    monkeypatch.setenv("RELIEF_DATABASE_CONN_MAX_AGE", "0")  # behind a pooler that wants it
+    assert _database("postgresql://relief@db.internal:5432/relief")["CONN_MAX_AGE"] == 0
+
+
+def test_an_sqlite_file_is_opened_per_request_as_before(tmp_path):
+    from relief.settings import _database
+
+    assert _database(f"sqlite:///{tmp_path}/check.sqlite3")["CONN_MAX_AGE"] == 0
