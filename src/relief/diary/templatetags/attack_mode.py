@@ -16,8 +16,8 @@ from typing import Any
 
 from django import template
 
-from relief.safety.preview import PREVIEW_ID
-from relief.safety.templatetags.safety_alerts import usual_dose_warnings
+from relief.core.alerts import alert_dicts
+from relief.safety.preview import PREVIEW_ID, preview_dose
 
 register = template.Library()
 
@@ -68,10 +68,40 @@ def doses_text(labels: list[str], every: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
 
 
+def usual_dose_previews(user: Any, usual: list[Any]) -> list[dict[str, Any]]:
+    """For each one-tap usual dose, the cautions that would fire if it were taken now.
+
+    Attack mode shows them before the tap; only caution and worse, as alert dicts, with the label
+    of the usual dose they belong to.
+    """
+    rows = []
+    for item in usual:
+        dose = item.template
+        found = [
+            a
+            for a in preview_dose(
+                user,
+                dose.substance,
+                amount=dose.amount,
+                unit=dose.unit,
+                route=dose.route,
+                reason="acute",
+                product=dose.product,
+                batch=dose.batch,
+            )
+            if a.level in ("dangerous", "unsafe", "caution")
+        ]
+        if found:
+            rows.append({"label": item.label, "alerts": alert_dicts(found)})
+    return rows
+
+
 @register.inclusion_tag("diary/_usual_cautions.html", takes_context=True)
 def usual_dose_cautions(context: template.Context, usual: list[Any]) -> dict[str, Any]:
     """What would fire if a usual dose were taken now, one card per distinct caution."""
-    cards = fold_cautions(usual_dose_warnings(context, usual)["rows"])
+    user = getattr(context.get("request"), "user", None)
+    rows = usual_dose_previews(user, usual) if user is not None and user.is_authenticated else []
+    cards = fold_cautions(rows)
     every = [item.label for item in usual]
     for card in cards:
         card["doses"] = doses_text(card["labels"], every)
