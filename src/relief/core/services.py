@@ -6,10 +6,11 @@ engine and below plans, insights, exchange and the interfaces.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,6 +20,7 @@ from relief.diary.models import Attack, DayRecord, SideEffect
 from relief.products.models import Batch, Product
 from relief.safety import summary
 from relief.safety.engine import check_entry
+from relief.safety.kb import load_knowledge
 from relief.treatments.models import Dose, DoseOutcome, StandingMedication, Substance
 
 log = logging.getLogger("relief.entries")
@@ -95,6 +97,28 @@ def safety_alerts(entry: Any, *, known: Any = None) -> list[Any]:
 SUMMARISED = (Dose, DoseOutcome, Attack, DayRecord, SideEffect, StandingMedication, Substance, Product, Batch)
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def write_service(func: Callable[P, R]) -> Callable[P, R]:
+    """A write: all or nothing in one transaction, with the safety knowledge read before it opens.
+
+    The first read of the knowledge base in a process takes about a second (YAML, validated). On
+    SQLite a write transaction holds the database's only write lock from its first statement, so a
+    second process writing at the same time would wait all that while, and under load past its
+    busy timeout ("database is locked").  Once read, the knowledge base is kept for the process.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        load_knowledge()
+        with transaction.atomic():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def begin_write(user: Any) -> summary.Pending:
     """Before the first save of a write (inside its transaction): hold the person's running summary."""
     return summary.begin(user)
@@ -113,6 +137,7 @@ def update_entry(
     The kind-specific ``update_*`` services call this; they add what belongs to their kind.
     """
     check_owner(user, entry)
+    load_knowledge()  # before the transaction: see write_service
     with transaction.atomic():
         pending = begin_write(user)
         assign(entry, fields)
@@ -124,6 +149,7 @@ def update_entry(
 def delete_entry(user: Any, entry: models.Model) -> None:
     """Delete an entry and what belongs only to it (an attack's pain samples, a dose's outcome)."""
     check_owner(user, entry)
+    load_knowledge()  # before the transaction: see write_service
     with transaction.atomic():
         pending = begin_write(user)
         entry.delete()

@@ -26,6 +26,7 @@ from relief.core.services import (
     finish_write,
     safety_alerts,
     update_entry,
+    write_service,
 )
 from relief.core.timeutil import day_bounds
 from relief.diary.models import (
@@ -50,7 +51,7 @@ class Pain:
     four_point: int | None = None
 
 
-@transaction.atomic
+@write_service
 def create_attack(user: User, *, started_at: datetime, pain: Iterable[Pain] = (), **fields: Any) -> Saved:
     pending = begin_write(user)
     attack = Attack(user=user, started_at=started_at)
@@ -123,7 +124,7 @@ def tag_for(user: User, name: str) -> FactorTag:
     return tag
 
 
-@transaction.atomic
+@write_service
 def create_day_record(
     user: User,
     *,
@@ -164,7 +165,7 @@ def _save_factors(user: User, record: DayRecord, factors: Mapping[str, float | N
         factor.save()
 
 
-@transaction.atomic
+@write_service
 def update_day_record(
     user: User, record: DayRecord, *, factors: Mapping[str, float | None] | None = None, **fields: Any
 ) -> Saved:
@@ -178,7 +179,7 @@ def delete_day_record(user: User, record: DayRecord) -> None:
     delete_entry(user, record)
 
 
-@transaction.atomic
+@write_service
 def create_side_effect(user: User, **fields: Any) -> Saved:
     pending = begin_write(user)
     effect = SideEffect(user=user)
@@ -197,7 +198,7 @@ def delete_side_effect(user: User, effect: SideEffect) -> None:
     delete_entry(user, effect)
 
 
-@transaction.atomic
+@write_service
 def create_questionnaire(user: User, *, instrument: str, answers: list[int], **fields: Any) -> Saved:
     response = QuestionnaireResponse(user=user, instrument=instrument, answers=answers)
     assign(response, fields)

@@ -26,6 +26,7 @@ from relief.core.services import (
     finish_write,
     safety_alerts,
     update_entry,
+    write_service,
 )
 from relief.core.validation import is_uuid
 from relief.diary.models import Attack
@@ -125,7 +126,7 @@ def add_substance(
     return substance
 
 
-@transaction.atomic
+@write_service
 def create_dose(
     user: User, *, substance: Substance, outcome: dict[str, Any] | None = None, **fields: Any
 ) -> Saved:
@@ -140,7 +141,7 @@ def create_dose(
     return Saved(dose, safety_alerts(dose, known=known))
 
 
-@transaction.atomic
+@write_service
 def update_dose(user: User, dose: Dose, *, outcome: dict[str, Any] | None = None, **fields: Any) -> Saved:
     """Change a dose (and, when given, the answers of its outcome)."""
     saved = update_entry(user, dose, fields)
@@ -165,7 +166,7 @@ def _save_outcome(dose: Dose, fields: dict[str, Any]) -> tuple[DoseOutcome, bool
     return result, existing is None
 
 
-@transaction.atomic
+@write_service
 def create_outcome(user: User, dose: Dose, **fields: Any) -> Saved:
     """Record (or complete) how an acute dose worked; answers already given stay unless overwritten."""
     if dose.user_id != user.pk:
@@ -184,7 +185,7 @@ def delete_outcome(user: User, outcome: DoseOutcome) -> None:
     delete_entry(user, outcome)
 
 
-@transaction.atomic
+@write_service
 def create_medication(user: User, *, substance: Substance, **fields: Any) -> Saved:
     pending = begin_write(user)
     med = StandingMedication(user=user, substance=substance)
