@@ -19,3 +19,8 @@ os.environ["RELIEF_DATABASE_URL"] = (
 os.environ.setdefault("RELIEF_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 30)
 os.environ.setdefault("RELIEF_TIME_ZONE", "UTC")
 os.environ.pop("RELIEF_HOSTED", None)
+# A new database connection per request in the test process: threads of the tests (the live
+# server's, test clients run in threads) would otherwise keep theirs open, and PostgreSQL refuses to
+# drop a test database someone is still connected to.  The real servers that tests/faults starts
+# keep their connections, as production does (600 s).
+os.environ["RELIEF_DATABASE_CONN_MAX_AGE"] = "0"

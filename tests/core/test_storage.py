@@ -98,6 +98,7 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path):
 def test_a_postgresql_connection_is_kept_between_requests_and_checked_before_reuse(monkeypatch):
     from relief.settings import _database
 
+    monkeypatch.delenv("RELIEF_DATABASE_CONN_MAX_AGE")  # the test process itself uses 0 (tests/testenv.py)
     kept = _database("postgresql://relief@db.internal:5432/relief")
     assert kept["CONN_MAX_AGE"] == 600 and kept["CONN_HEALTH_CHECKS"] is True
     monkeypatch.setenv("RELIEF_DATABASE_CONN_MAX_AGE", "0")  # behind a pooler that wants it

@@ -210,7 +210,7 @@ def rebuild(user: Any, now: dt.datetime | None = None) -> DiarySummary:
 def current(user: Any) -> DiarySummary:
     """The person's summary as of their latest write (rebuilt first when a write went around it)."""
     found: Any = _with_version(user.pk)
-    if found is None or found.diary_version != found.current:
+    if found is None or not found.data or found.diary_version != found.current:
         return rebuild(user)
     summary: DiarySummary = found
     return summary
@@ -230,7 +230,16 @@ class Pending:
 def begin(user: Any) -> Pending:
     """Before a write's first save, in its transaction: lock and read the person's summary."""
     found = _with_version(user.pk, lock=True)
-    fresh = found is not None and found.diary_version == found.current  # type: ignore[attr-defined]
+    if found is None and connection.features.has_select_for_update:
+        # No row to lock yet (a new person, or one whose summary was never stored): make an empty
+        # one, which counts as out of date, and lock that.  Every write then takes the summary's
+        # lock before it raises the diary version; without the row, a first write took the version
+        # first and the summary at the end, the opposite order, and two writes deadlocked.
+        DiarySummary.objects.bulk_create(
+            [DiarySummary(user_id=user.pk, horizon=timezone.now(), data={})], ignore_conflicts=True
+        )
+        found = _with_version(user.pk, lock=True)
+    fresh = found is not None and bool(found.data) and found.diary_version == found.current  # type: ignore[attr-defined]
     return Pending(user, found if fresh else None)
 
 
