@@ -7,6 +7,7 @@ instances in one process clash; every browser test shares this one.
 from __future__ import annotations
 
 import os
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,13 +21,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 class OneRequestAtATime(WSGIServer):
-    """The live server without a thread per request, for tests on SQLite.
+    """The live server without a thread per request.
 
     On SQLite the test database is in memory, so the live server hands every request the test's own
     connection; with a thread per request, two requests of one page at once (the page and a fetch
     it starts) ran on that one connection together, and one's BEGIN met the other's open
-    transaction. Production never shares a connection (one per gunicorn worker), so the tests
-    answer one request at a time instead, in the live server's thread, which already has it.
+    transaction. On PostgreSQL a request still in flight when the test ended (a page's poll) held
+    its tables while the test's teardown truncated them, and the two deadlocked. Production never
+    shares a connection and never truncates, so the tests answer one request at a time, in the live
+    server's thread, and `settle` waits for the last one before the test's data is removed.
     Django closes each HTTP connection after its answer when the server is not threaded, so no
     browser connection can hold the server.
     """
@@ -35,8 +38,17 @@ class OneRequestAtATime(WSGIServer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
-if not os.environ.get("RELIEF_TEST_DATABASE_URL"):  # PostgreSQL: a connection per thread, as in production
-    LiveServerThread.server_class = OneRequestAtATime  # type: ignore[assignment]
+LiveServerThread.server_class = OneRequestAtATime  # type: ignore[assignment]
+
+
+def settle(base_url: str) -> None:
+    """After a test's browser has closed: return once the live server has answered every request.
+
+    The server answers in order, one at a time, so the answer to this one comes after all of them.
+    """
+    with urllib.request.urlopen(f"{base_url}/healthz", timeout=60) as answer:
+        answer.read()
+
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

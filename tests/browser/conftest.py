@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser_session import ARGS, CHROMIUM  # noqa: F401  (the shared Chromium lives there)
+from tests.browser_session import ARGS, CHROMIUM, settle  # noqa: F401  (the shared Chromium lives there)
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -87,6 +87,7 @@ def phone(chromium, live_server) -> Iterator[Session]:
     session = Session(chromium, live_server.url, PHONE)
     yield session
     session.context.close()
+    settle(live_server.url)
     assert session.foreign_hosts() == set()
     assert session.csp_violations == []
 
@@ -96,5 +97,6 @@ def desktop(chromium, live_server) -> Iterator[Session]:
     session = Session(chromium, live_server.url, DESKTOP)
     yield session
     session.context.close()
+    settle(live_server.url)
     assert session.foreign_hosts() == set()
     assert session.csp_violations == []

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from relief.accounts.services import today_for
 from relief.plans.models import Allocation, Decision, Plan, Trial
+from tests.browser_session import settle
 from tests.factories import ago, make_attack, make_day, make_dose, make_side_effect, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +30,7 @@ def page(live_server, chromium) -> Iterator[object]:
     tab.live_server_url = live_server.url
     yield tab
     context.close()
+    settle(live_server.url)
 
 
 AXE = Path(__file__).resolve().parents[1] / "browser" / "vendor" / "axe.min.js"
