@@ -155,6 +155,7 @@ def test_the_short_form_saves_a_dose_in_the_attack():
     assert Dose.objects.get(attack=attack).substance.key == "sumatriptan"
 
 
+@time_machine.travel("2026-11-30T03:00:00+00:00")  # noon in Tokyo: the attack began the same local day
 def test_the_attack_list_in_the_dose_form_is_in_the_persons_zone():
     person = make_user("tokyo", time_zone="Asia/Tokyo")
     make_attack(person, started_at=ago(hours=1))
