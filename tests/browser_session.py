@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
 # The sync API keeps an event loop in this thread; the ORM calls the tests make
@@ -36,6 +37,12 @@ class OneRequestAtATime(WSGIServer):
 
     def __init__(self, *args: object, connections_override: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def close_request(self, request: object) -> None:
+        # As Django's threaded server does: no database connection outlives its request (on
+        # PostgreSQL one left open keeps the test database from being dropped at the end).
+        connections.close_all()
+        super().close_request(request)  # type: ignore[arg-type]
 
 
 LiveServerThread.server_class = OneRequestAtATime  # type: ignore[assignment]
