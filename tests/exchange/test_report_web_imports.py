@@ -3,14 +3,7 @@
 Run in a fresh interpreter, since the test process itself has imported them long before.
 """
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
-from tests.insights.test_web_imports import CHARTS, DOC, HEAVY
+from tests.insights.test_web_imports import heavy_modules_imported
 
 SCRIPT = """
 import json, sys
@@ -45,27 +38,4 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy})))
 
 
 def test_the_report_page_and_pdf_import_no_numeric_or_plotting_library():
-    data_dir = tempfile.mkdtemp(prefix="relief-report-imports-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELIEF_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="relief.settings",
-        RELIEF_DATA_DIR=data_dir,
-        RELIEF_DATABASE_URL=f"sqlite:///{Path(data_dir) / 'web.sqlite3'}",
-        RELIEF_SECRET_KEY="report-imports-test-" + "x" * 50,
-        RELIEF_ALLOWED_HOSTS="testserver",
-    )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            SCRIPT.replace("{heavy}", repr(set(HEAVY))),
-            json.dumps(DOC),
-            json.dumps(CHARTS),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    assert heavy_modules_imported(SCRIPT, "report") == []
