@@ -61,13 +61,22 @@ class Session:
         locator.click()
         self.page.wait_for_load_state()
 
+    def wait_until_quiet(self) -> None:
+        """Wait until no htmx request, swap or settle is in flight, so what is checked is what stays."""
+        self.page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, [aria-busy=true]')"
+        )
+
     def screenshot(self, name: str) -> Path:
+        self.wait_until_quiet()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
-    def serious_accessibility_problems(self) -> list[str]:
+    def serious_accessibility_problems(self, *, wait: bool = True) -> list[str]:
+        if wait:
+            self.wait_until_quiet()
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE.read_text())
         result = self.page.evaluate("axe.run(document).then(r => r.violations)")

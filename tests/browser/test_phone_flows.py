@@ -233,6 +233,32 @@ def test_something_else_finds_sumatriptan_by_its_first_letters_and_presets_the_l
         session.context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_region_that_is_loading_keeps_its_text_readable(scheme, chromium, live_server):
+    from tests.browser.conftest import PHONE, Session
+
+    session = Session(chromium, live_server.url, PHONE, color_scheme=scheme)
+    try:
+        person = make_user("lu", time_zone="Europe/Berlin")
+        _kratom_history(person)
+        attack = make_attack(person, started_at=ago(minutes=10))
+        session.sign_in(person)
+        session.open(f"/treatments/doses/new/?attack={attack.pk}")
+        session.wait_until_quiet()
+        # Every region htmx can fetch into, caught as it looks while its request is in flight.
+        loading = session.page.evaluate(
+            """() => {
+                const regions = document.querySelectorAll('[hx-get], [hx-post], [hx-target], main');
+                regions.forEach(r => { r.classList.add('htmx-request'); r.setAttribute('aria-busy', 'true'); });
+                return regions.length;
+            }"""
+        )
+        assert loading > 0
+        assert session.serious_accessibility_problems(wait=False) == []
+    finally:
+        session.context.close()
+
+
 def test_times_on_the_phone_are_in_the_persons_zone(phone):
     person = make_user("ren", time_zone="Asia/Tokyo")
     attack = make_attack(person, started_at=ago(hours=26))

@@ -208,10 +208,16 @@
      content, else the region's first heading) and say what was saved. */
   var lastControl = null;
   document.addEventListener("htmx:beforeRequest", function (e) {
+    var busy = e.detail && e.detail.target;
+    if (busy && busy.setAttribute) { busy.setAttribute("aria-busy", "true"); }
     var active = document.activeElement;
     lastControl = active && active.form ? {
       action: active.form.getAttribute("action"), name: active.getAttribute("name"), value: active.getAttribute("value")
     } : null;
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var busy = e.detail && e.detail.target;
+    if (busy && busy.removeAttribute) { busy.removeAttribute("aria-busy"); }
   });
   document.addEventListener("htmx:afterSettle", function (e) {
     var region = e.detail && e.detail.target;
