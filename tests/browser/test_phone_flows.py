@@ -170,7 +170,8 @@ def test_at_night_the_usual_kratom_dose_is_one_tap_with_a_few_seconds_of_undo(ch
         session.screenshot("attack-mode-undo-phone")
         assert session.serious_accessibility_problems() == []
         session.tap(session.page.get_by_role("button", name="Undo Kratom"))
-        expect(session.page.get_by_text("Removed: Kratom")).to_be_visible()
+        # the visible message (the screen readers' live region repeats it once htmx has settled)
+        expect(session.page.locator(".message", has_text="Removed: Kratom")).to_be_visible()
         assert Dose.objects.filter(user=person, attack__isnull=False).count() == 0
         session.tap(session.page.get_by_role("button", name="Kratom 2 g · Red Bali"))
         expect(session.page.get_by_role("button", name="Undo Kratom")).to_be_visible()
