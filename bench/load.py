@@ -199,7 +199,68 @@ def summarize(env: Environment, seconds: float) -> dict:
     }
 
 
-def run_phase(user_class: type[HttpUser], host: str, people: int, seconds: float, max_requests: int) -> dict:
+# --- where the machine's CPU goes -------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(select: object) -> float:
+    """CPU seconds (user + system) of the live processes for which ``select(pgrp, comm)`` is true."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                stat = f.read()
+        except OSError:  # the process ended meanwhile
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        rest = stat[stat.rindex(")") + 2 :].split()
+        if select(int(rest[2]), comm):
+            total += int(rest[11]) + int(rest[12])
+    return total / TICKS
+
+
+class CpuMeter:
+    """CPU seconds used by the server, the queue workers, PostgreSQL and this load generator.
+
+    Read at the start and end of a phase, the differences divided by the requests answered say what
+    one request cost each part of the machine.  PostgreSQL counts every ``postgres`` process, so it is
+    only meaningful on a machine where nothing else uses the database server.
+    """
+
+    def __init__(self, server_group: int, queue_groups: list[int]) -> None:
+        self.server_group = server_group
+        self.queue_groups = set(queue_groups)
+
+    def read(self) -> dict[str, float]:
+        own = os.times()
+        return {
+            "server": _proc_cpu(lambda pgrp, comm: pgrp == self.server_group),
+            "queue_workers": _proc_cpu(lambda pgrp, comm: pgrp in self.queue_groups),
+            "postgresql": _proc_cpu(lambda pgrp, comm: comm == "postgres"),
+            "load_generator": own.user + own.system,
+        }
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+    """Milliseconds of CPU per answered request, by part of the machine, and their sum."""
+    if not requests:
+        return {}
+    out = {part: round((after[part] - before[part]) * 1000 / requests, 2) for part in before}
+    out["total"] = round(sum(out.values()), 2)
+    return out
+
+
+def run_phase(
+    user_class: type[HttpUser],
+    host: str,
+    people: int,
+    seconds: float,
+    max_requests: int,
+    meter: CpuMeter | None = None,
+) -> dict:
     env = Environment(user_classes=[user_class], host=host)
     runner = env.create_local_runner()
     runner.start(people, spawn_rate=max(people, 1))
@@ -215,11 +276,14 @@ def run_phase(user_class: type[HttpUser], host: str, people: int, seconds: float
                 break
             gevent.sleep(0.05)
     env.stats.reset_all()
+    cpu_before = meter.read() if meter else None
     started = time.monotonic()
     while time.monotonic() - started < seconds and env.stats.total.num_requests < max_requests:
         gevent.sleep(0.1)
     elapsed = time.monotonic() - started
     result = summarize(env, elapsed)
+    if meter and cpu_before:
+        result["cpu_ms_per_request"] = cpu_per_request(cpu_before, meter.read(), result["requests"])
     runner.quit()
     return result
 
@@ -380,8 +444,9 @@ def main() -> int:
         Person.insights_path = choose_insights_path(host)
         Person.accounts = [f"load{n}" for n in range(args.people)]
 
-        floor = run_phase(Floor, host, args.people, args.seconds, args.max_requests)
-        app = run_phase(Person, host, args.people, args.seconds, args.max_requests)
+        meter = CpuMeter(server.pid, [w.pid for w in queue_workers])
+        floor = run_phase(Floor, host, args.people, args.seconds, args.max_requests, meter)
+        app = run_phase(Person, host, args.people, args.seconds, args.max_requests, meter)
     finally:
         load_end = [round(x, 2) for x in os.getloadavg()]
         stored = stored_insights(env) if server is not None else None
@@ -443,6 +508,9 @@ def markdown(report: dict) -> str:
             f"| **{phase}** | {r['requests']} | {r['failures']} | {r['requests_per_second']} | "
             f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} |"
         )
+        if r.get("cpu_ms_per_request"):
+            parts = ", ".join(f"{k} {v}" for k, v in r["cpu_ms_per_request"].items())
+            lines.append(f"| {phase}: CPU ms per request | {parts} | | | | | | |")
         for name, q in r["by_request"].items():
             lines.append(
                 f"| {name} | {q['requests']} | {q['failures']} | | {q['p50_ms']} | {q['p95_ms']} | {q['p99_ms']} | "
