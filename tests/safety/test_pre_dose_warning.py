@@ -14,7 +14,16 @@ from relief.safety.engine import check_entry
 from relief.safety.preview import PREVIEW_ID, parse_dose_text, preview_dose
 from relief.treatments.models import Dose
 from tests.access.people import api_client, logged_in
-from tests.factories import ago, make_attack, make_dose, make_medication, make_product, make_user, substance
+from tests.factories import (
+    ago,
+    make_attack,
+    make_day,
+    make_dose,
+    make_medication,
+    make_product,
+    make_user,
+    substance,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +244,84 @@ def test_a_reader_with_a_share_previews_only_against_their_own_diary():
     assert page.status_code == 200
     assert "Phenelzine" not in text and "No safety note for Sumatriptan" in text
     assert Dose.objects.count() == 0
+
+
+# ---- wording: a dose not yet taken is never described as taken ------------------------------------
+
+PAST_TENSE_ABOUT_THE_NEW_DOSE = (
+    "You took kratom",
+    "You logged",
+    "You have taken",
+    "Your last kratom dose was",
+)
+
+
+def about_the_unsaved_dose(alerts):
+    return [a for a in alerts if PREVIEW_ID in a.entry_ids]
+
+
+def test_a_previewed_kratom_dose_is_described_as_one_that_would_be_taken():
+    from django.utils import timezone
+
+    user = make_user(drives=True)
+    make_medication(user, "sertraline")
+    for back in range(1, 16):  # daily kratom for two weeks: overuse, frequency and days in a row
+        make_dose(user, "kratom", amount=2, unit="g", taken_at=ago(days=back))
+    for hours in (5, 4, 3):  # three doses today already: the fourth is one too many for a day
+        make_dose(user, "kratom", amount=2, unit="g", taken_at=ago(hours=hours))
+    make_dose(user, "sumatriptan", amount=50, unit="mg", taken_at=ago(hours=2))
+    make_day(user, timezone.localdate(), alcohol_units=3)
+
+    alerts = about_the_unsaved_dose(preview_dose(user, substance("kratom"), amount=2, unit="g"))
+
+    rules = {a.key.split(":")[0] + ":" + a.key.split(":")[1] for a in alerts}
+    assert {
+        "overuse:kratom",
+        "frequency:consecutive_days",
+        "special:driving",
+    } <= rules
+    assert any(a.rule == "interaction" and "medication" in a.key for a in alerts)
+    assert any(a.key.startswith("frequency:doses_per_day") for a in alerts)
+    for alert in alerts:
+        assert not any(phrase in alert.message for phrase in PAST_TENSE_ABOUT_THE_NEW_DOSE), alert.message
+        if alert.rule in ("frequency", "overuse", "interaction", "special"):  # these count what was taken
+            assert "would" in alert.message or "about to" in alert.message, alert.message
+    assert "0 hours ago" not in " ".join(a.message for a in alerts)
+
+
+def test_the_saved_dose_is_then_described_in_the_past():
+    user = make_user(drives=True)
+    for back in range(1, 16):
+        make_dose(user, "kratom", amount=2, unit="g", taken_at=ago(days=back))
+    saved = make_dose(user, "kratom", amount=2, unit="g", taken_at=ago(minutes=1))
+
+    messages = " ".join(a.message for a in check_entry(saved))
+
+    assert "You have taken kratom on 16 days in a row" in messages
+    assert "would" not in messages
+
+
+def test_a_previewed_triptan_near_kratom_is_taking_not_took():
+    user = make_user()
+    make_dose(user, "kratom", amount=2, unit="g", taken_at=ago(hours=20))
+
+    (alert,) = [
+        a
+        for a in preview_dose(user, substance("sumatriptan"), amount=50, unit="mg")
+        if a.rule == "interaction"
+    ]
+
+    assert alert.message.startswith("Taking Sumatriptan at ")
+    assert "would put it within 48 hours of kratom, taken once" in alert.message
+
+
+def test_kratom_previewed_after_a_triptan_says_it_would_be_taken():
+    user = make_user()
+    make_dose(user, "sumatriptan", amount=50, unit="mg", taken_at=ago(hours=3))
+
+    alerts = [
+        a for a in preview_dose(user, substance("kratom"), amount=2, unit="g") if a.rule == "interaction"
+    ]
+
+    assert alerts and all("You took kratom" not in a.message for a in alerts)
+    assert any("with this dose, kratom would be taken once" in a.message for a in alerts)

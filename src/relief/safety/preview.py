@@ -16,12 +16,11 @@ from django.utils import timezone
 from relief.safety.alerts import Alert
 from relief.safety.config import SafetyConfig
 from relief.safety.engine import _config, _history, _run
-from relief.safety.rules.base import Focus
+from relief.safety.rules.base import PREVIEW_ID, Focus
 from relief.safety.snapshot import dose_view, load
 from relief.treatments.models import Dose
 
-# The id the unsaved dose carries in evidence and keys.
-PREVIEW_ID = "unsaved-dose"
+__all__ = ["PREVIEW_ID", "parse_dose_text", "preview_dose"]
 
 
 def preview_dose(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,18 @@ class Focus:
     day_records: list[Any] = field(default_factory=list)
     summary: bool = False
     mode: str = "entry"
+
+
+PREVIEW_ID = "unsaved-dose"
+"""The id of the dose a preview checks before it is taken: rules word what it would change as "would"."""
+
+
+def is_preview(dose: DoseView) -> bool:
+    return dose.id == PREVIEW_ID
+
+
+def includes_preview(doses: Iterable[DoseView]) -> bool:
+    return any(d.id == PREVIEW_ID for d in doses)
 
 
 def dose_evidence(dose: DoseView) -> Evidence:

@@ -11,7 +11,7 @@ from relief.analysis.wording import counted
 from relief.safety.alerts import Alert, Evidence, from_entries
 from relief.safety.config import SafetyConfig
 from relief.safety.kb import Knowledge
-from relief.safety.rules.base import Focus, dose_evidence
+from relief.safety.rules.base import Focus, dose_evidence, includes_preview
 from relief.safety.snapshot import PAIN_REASONS, Diary, DoseView, fmt_local
 from relief.treatments.classes import OVERUSE_GROUPS
 
@@ -65,6 +65,12 @@ def overuse_alerts(diary: Diary, kb: Knowledge, cfg: SafetyConfig, ref_day: dt.d
             if entry.get("project_decision")
             else ""
         )
+        counted_days = (
+            f"With this dose, you would have taken {entry['label'].lower()} on {len(days)} of the last "
+            f"{cfg.window_days} days"
+            if includes_preview(d for day in days.values() for d in day)
+            else f"You took {entry['label'].lower()} on {len(days)} of the last {cfg.window_days} days"
+        )
         alerts.append(
             from_entries(
                 [entry],
@@ -73,8 +79,7 @@ def overuse_alerts(diary: Diary, kb: Knowledge, cfg: SafetyConfig, ref_day: dt.d
                 level="caution",
                 title=f"{entry['label']}: {len(days)} days in {cfg.window_days}",
                 message=(
-                    f"You took {entry['label'].lower()} on {len(days)} of the last {cfg.window_days} days "
-                    f"({first} to {last}). ICHD-3 {entry['ichd_code']} uses {entry['days_per_month']} days a month "
+                    f"{counted_days} ({first} to {last}). ICHD-3 {entry['ichd_code']} uses {entry['days_per_month']} days a month "
                     f"for more than 3 months as the level at which medication can itself keep headaches going.{decision}"
                 ),
                 actions=(CLINICIAN, "Keep logging every dose, including the days you take nothing."),
@@ -178,7 +183,12 @@ def consecutive_alert(diary: Diary, kb: Knowledge, cfg: SafetyConfig, ref_day: d
             rule="frequency",
             level="caution",
             title=f"Kratom every day for {run} days",
-            message=f"You have taken kratom on {run} days in a row, since {start}. {fact['statement']}",
+            message=(
+                f"With this dose, you would have taken kratom on {run} days in a row, since {start}. "
+                if includes_preview(d for d in diary.kratom_doses() if d.day == ref_day)
+                else f"You have taken kratom on {run} days in a row, since {start}. "
+            )
+            + fact["statement"],
             actions=(
                 "Talk to your clinician about how often you use it; if you want to cut down, plan it with them, "
                 "because stopping after daily use can bring withdrawal.",
@@ -233,7 +243,12 @@ def per_dose_alerts(diary: Diary, kb: Knowledge, cfg: SafetyConfig, dose: DoseVi
                 rule="frequency",
                 level="caution",
                 title=f"{counted(len(same_day), 'dose')} of kratom on {dose.day}",
-                message=f"You logged {counted(len(same_day), 'kratom dose')} on {dose.day}. {fact['statement']}",
+                message=(
+                    f"With this dose, you would have logged {counted(len(same_day), 'kratom dose')} on {dose.day}. "
+                    if includes_preview(same_day)
+                    else f"You logged {counted(len(same_day), 'kratom dose')} on {dose.day}. "
+                )
+                + fact["statement"],
                 actions=("Talk to your clinician about how often you take it.",),
                 evidence=[dose_evidence(d) for d in same_day],
                 extra={"doses": len(same_day)},

@@ -14,7 +14,7 @@ from typing import Any
 from relief.safety.alerts import Alert, Evidence, from_entries
 from relief.safety.config import SafetyConfig
 from relief.safety.kb import Entry, Knowledge
-from relief.safety.rules.base import Focus, dose_evidence, medication_evidence
+from relief.safety.rules.base import Focus, dose_evidence, includes_preview, is_preview, medication_evidence
 from relief.safety.snapshot import Diary, DoseView, fmt_local
 from relief.safety.tags import substance_profile
 
@@ -104,11 +104,16 @@ def anchor_alert(diary: Diary, kb: Knowledge, cfg: SafetyConfig, anchor: DoseVie
         return []
     closest = min(kratom, key=lambda d: abs(d.taken_at - anchor.taken_at))
     others = "kratom leaf" if anchor.is_kratom else "kratom"
-    when = (
-        f"You took {anchor.name} at {fmt_local(anchor.taken_at, diary.tz)} and {others} "
-        + ("once" if len(kratom) == 1 else f"{len(kratom)} times")
-        + f" within {cfg.lookback_hours:g} hours of it (the closest {_hours(closest.taken_at, anchor.taken_at)} apart)."
-    )
+    times = "once" if len(kratom) == 1 else f"{len(kratom)} times"
+    closeness = f"(the closest {_hours(closest.taken_at, anchor.taken_at)} apart)"
+    at = fmt_local(anchor.taken_at, diary.tz)
+    hours = f"{cfg.lookback_hours:g} hours"
+    if is_preview(anchor):
+        when = f"Taking {anchor.name} at {at} would put it within {hours} of {others}, taken {times} in that time {closeness}."
+    elif includes_preview(kratom):
+        when = f"You took {anchor.name} at {at}; with this dose, {others} would be taken {times} within {hours} of it {closeness}."
+    else:
+        when = f"You took {anchor.name} at {at} and {others} {times} within {hours} of it {closeness}."
     evidence = [dose_evidence(anchor), *(dose_evidence(d) for d in kratom)]
     return [_alert(entries, f"interaction:{entries[0].key}:{anchor.id}", anchor.name, when, evidence)]
 
@@ -118,7 +123,12 @@ def alcohol_day_alert(diary: Diary, kb: Knowledge, record: Any) -> list[Alert]:
     if not kratom:
         return []
     entries = entries_for(kb, "alcohol", frozenset({"sedating"}))
-    when = f"Your day record for {record.date} has {record.alcohol_units:g} units of alcohol, and you took kratom that day."
+    took = (
+        "this dose would be kratom on the same day"
+        if includes_preview(kratom)
+        else "you took kratom that day"
+    )
+    when = f"Your day record for {record.date} has {record.alcohol_units:g} units of alcohol, and {took}."
     evidence = [
         Evidence("day_record", str(record.id), f"{record.alcohol_units:g} units of alcohol on {record.date}"),
         *(dose_evidence(d) for d in kratom),
@@ -133,12 +143,18 @@ def medication_alert(diary: Diary, kb: Knowledge, med: Any, kratom: list[DoseVie
     if not kratom or not entries:
         return []
     count = "once" if len(kratom) == 1 else f"{len(kratom)} times"
+    preview = includes_preview(kratom)
     after = [d for d in kratom if diary.in_washout(med, d.day)]
     if after:
+        took = (
+            f"with this dose you would have taken kratom {count}" if preview else f"you took kratom {count}"
+        )
         when = (
             f"You stopped {substance.name} on {med.stopped_on}; it still counts until {diary.counts_until(med)}, "
-            f"and you took kratom {count} since."
+            f"and {took} since."
         )
+    elif preview:
+        when = f"You take {substance.name} regularly; with this dose you would have taken kratom {count} while on it."
     else:
         when = f"You take {substance.name} regularly and took kratom {count} while on it."
     evidence = [medication_evidence(med), *(dose_evidence(d) for d in kratom)]

@@ -18,7 +18,7 @@ from typing import Any
 from relief.safety.alerts import Alert, Evidence, from_entries
 from relief.safety.config import SafetyConfig
 from relief.safety.kb import Entry, Knowledge
-from relief.safety.rules.base import Focus, dose_evidence
+from relief.safety.rules.base import PREVIEW_ID, Focus, dose_evidence
 from relief.safety.snapshot import Diary, DoseView, fmt_local
 from relief.safety.tags import substance_profile
 
@@ -153,9 +153,6 @@ def pair_alert(
     )
     level = entries[0]["level"]
     label = entries[0].get("label")
-    # lazy: cycle: relief.safety.preview imports the rules package
-    from relief.safety.preview import PREVIEW_ID
-
     verb = "Taking" if PREVIEW_ID in (one.id, other.id) else "You took"
     if first.dose is not None and second.dose is not None:
         when = (

@@ -7,7 +7,7 @@ import datetime as dt
 from relief.safety.alerts import Alert, Evidence, from_entries
 from relief.safety.config import SafetyConfig
 from relief.safety.kb import Knowledge
-from relief.safety.rules.base import Focus, dose_evidence
+from relief.safety.rules.base import Focus, dose_evidence, is_preview
 from relief.safety.snapshot import Diary
 
 ADVICE = {
@@ -71,8 +71,12 @@ def check(diary: Diary, kb: Knowledge, cfg: SafetyConfig, focus: Focus) -> list[
                     level="caution",
                     title="Driving after a kratom dose",
                     message=(
-                        f"Your last kratom dose was {_ago(hours)} and your profile says you drive. "
-                        f"{fact['statement']} Do not drive while you feel any effect."
+                        (
+                            "You are about to take kratom and your profile says you drive. "
+                            if is_preview(last)
+                            else f"Your last kratom dose was {_ago(hours)} and your profile says you drive. "
+                        )
+                        + f"{fact['statement']} Do not drive while you feel any effect."
                     ),
                     actions=("Plan another way to travel if you feel drowsy, slowed or unwell.",),
                     evidence=[dose_evidence(last), you],
