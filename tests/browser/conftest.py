@@ -86,6 +86,15 @@ class Session:
             if v["impact"] in {"serious", "critical"}
         ]
 
+    def close(self) -> None:
+        """Close the tab, then wait until the live server has answered whatever it sent last.
+
+        A request still queued (a poll, the service worker's fetch) would otherwise be answered
+        while the test's data is being flushed, and write rows for a person who is gone.
+        """
+        self.context.close()
+        settle(self.base_url)
+
     def foreign_hosts(self) -> set[str]:
         own = urlparse(self.base_url).netloc
         return {host for host in self.hosts if host and host != own}
@@ -95,8 +104,7 @@ class Session:
 def phone(chromium, live_server) -> Iterator[Session]:
     session = Session(chromium, live_server.url, PHONE)
     yield session
-    session.context.close()
-    settle(live_server.url)
+    session.close()
     assert session.foreign_hosts() == set()
     assert session.csp_violations == []
 
@@ -105,7 +113,6 @@ def phone(chromium, live_server) -> Iterator[Session]:
 def desktop(chromium, live_server) -> Iterator[Session]:
     session = Session(chromium, live_server.url, DESKTOP)
     yield session
-    session.context.close()
-    settle(live_server.url)
+    session.close()
     assert session.foreign_hosts() == set()
     assert session.csp_violations == []

@@ -201,7 +201,7 @@ def test_the_today_page_follows_a_dark_system_theme(chromium, live_server):
         assert session.serious_accessibility_problems() == []
         assert session.foreign_hosts() == set()
     finally:
-        session.context.close()
+        session.close()
 
 
 def test_attack_mode_works_without_javascript(chromium, live_server):
@@ -221,7 +221,7 @@ def test_attack_mode_works_without_javascript(chromium, live_server):
         assert session.taps == 3
         assert session.foreign_hosts() == set()
     finally:
-        session.context.close()
+        session.close()
 
 
 NOTIFICATION_STUB = """

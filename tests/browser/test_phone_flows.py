@@ -181,7 +181,7 @@ def test_at_night_the_usual_kratom_dose_is_one_tap_with_a_few_seconds_of_undo(ch
         assert Dose.objects.filter(user=person, attack__isnull=False).count() == 1
         assert session.foreign_hosts() == set()
     finally:
-        session.context.close()
+        session.close()
 
 
 def test_something_else_finds_sumatriptan_by_its_first_letters_and_presets_the_last_amount(
@@ -231,7 +231,7 @@ def test_something_else_finds_sumatriptan_by_its_first_letters_and_presets_the_l
         assert (dose.substance.key, dose.amount, dose.unit) == ("sumatriptan", 50, "mg")
         assert session.foreign_hosts() == set()
     finally:
-        session.context.close()
+        session.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -257,7 +257,7 @@ def test_a_region_that_is_loading_keeps_its_text_readable(scheme, chromium, live
         assert loading > 0
         assert session.serious_accessibility_problems(wait=False) == []
     finally:
-        session.context.close()
+        session.close()
 
 
 def test_times_on_the_phone_are_in_the_persons_zone(phone):
@@ -395,7 +395,7 @@ def test_every_main_page_has_no_serious_accessibility_problem_in_light_and_dark(
         assert problems == {}
         assert session.foreign_hosts() == set()
     finally:
-        session.context.close()
+        session.close()
 
 
 def test_the_three_everyday_tasks_take_few_taps_on_the_demo_diary(phone):
