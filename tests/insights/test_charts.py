@@ -84,3 +84,69 @@ def test_doses_per_week_use_two_scales():
 
     assert bars(figure, "c-kratom")[0].h > 0
     assert figure.rows == [["2026-01-05", "12.5", "3"]]
+
+
+SMALL_AND_LARGE = {
+    "rows": [
+        {"label": "Kratom 1-3 g", "k": 1, "n": 9, "rate": 0.11, "low": 0.02, "high": 0.44},
+        {"label": "Kratom >5 g", "k": 1, "n": 2, "rate": 0.5, "low": 0.09, "high": 0.91},
+    ],
+    "untreated_rate": 0.0,
+}
+
+
+def test_a_rate_over_too_few_attacks_is_drawn_as_an_interval_not_as_the_biggest_bar():
+    figure = svg.response(SMALL_AND_LARGE)
+
+    (bar,) = bars(figure, "c-headache")  # only the row with 9 attacks has a bar
+    (dot,) = [s for s in figure.shapes if s.kind == "circle" and s.cls == "few"]
+    assert "n=9" in bar.title and "n=2, too few" in dot.title
+    assert sum(1 for s in figure.shapes if s.cls == "whisker") == 6  # both intervals still drawn
+    assert figure.rows[1] == ["Kratom >5 g", "1/2 (50%) too few to say", "9–91%"]
+    assert any("too few" in label for _, label in figure.legend)
+
+
+def test_the_pdf_chart_gives_no_bar_to_a_rate_over_too_few_attacks():
+    from types import SimpleNamespace
+
+    from relief.insights import drawing
+
+    def treatment(band, k, n, low, high):
+        return {
+            "treatment": "Kratom",
+            "dose_band": band,
+            "pain_free_2h": {"k": k, "n": n, "rate": k / n, "ci": [low, high]},
+        }
+
+    report = SimpleNamespace(
+        treatments=[treatment("1-3 g", 1, 9, 0.02, 0.44), treatment(">5 g", 1, 2, 0.09, 0.91)],
+        doc={"untreated": {"pain_free_2h": {"rate": 0.0}}},
+    )
+    figure = drawing.response_rates(report)
+    (ax,) = figure.axes
+
+    widths = [patch.get_width() for patch in ax.patches]
+    assert len(widths) == 1 and abs(widths[0] - 100 / 9) < 0.01  # the 9-attack row only
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Kratom >5 g (n=2, too few)" in labels
+    assert any("too few" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_rows_of_one_product_are_named_by_the_product_in_the_charts():
+    from types import SimpleNamespace
+
+    from relief.insights import chartdata, drawing
+
+    def row(band, product, k, n):
+        endpoint = {"k": k, "n": n, "rate": k / n, "ci": [0.0, 1.0]}
+        return {"treatment": "Kratom", "dose_band": band, "product": product, "pain_free_2h": endpoint}
+
+    report = SimpleNamespace(
+        treatments=[row(None, None, 4, 12), row("3-5 g", None, 2, 6), row(None, "Red Bali", 3, 7)],
+        doc={"untreated": {}},
+    )
+
+    labels = [r["label"] for r in chartdata.response(report)["rows"]]
+    assert labels == ["Kratom", "Kratom 3-5 g", "Kratom, Red Bali"]
+    (ax,) = drawing.response_rates(report).axes
+    assert "Kratom, Red Bali (n=7)" in [t.get_text() for t in ax.get_yticklabels()]

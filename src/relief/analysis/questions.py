@@ -17,6 +17,8 @@ from typing import Any
 
 from scipy import stats
 
+from .results import FEWEST_FOR_A_RATE
+
 ENDPOINT_NAMES: dict[str, str] = {
     "pain_free_2h": "pain gone within 2 hours",
     "pain_relief_2h": "pain down to mild or none within 2 hours",
@@ -206,7 +208,7 @@ def kratom_dose(doc: dict[str, Any]) -> Answer:
     parts = []
     for r in bands:
         pf = r["pain_free_2h"]
-        few = " (too few to say)" if pf["n"] < 5 else ""
+        few = " (too few to say)" if pf["n"] < FEWEST_FOR_A_RATE else ""
         parts.append(f"{r['dose_band']}: {pf['k']} of {pf['n']}{few}")
     details = [
         f"{r['dose_band']}: {in_words(r['pain_free_2h']['k'], r['pain_free_2h']['n'], r['pain_free_2h']['ci'])}"
@@ -226,17 +228,17 @@ def kratom_dose(doc: dict[str, Any]) -> Answer:
     )
     opening = "Pain gone within 2 hours, by amount: " + "; ".join(parts) + "."
     closing = " This describes your diary; it is not a dose recommendation."
-    enough = [r for r in bands if r["pain_free_2h"]["n"] >= 5]
+    enough = [r for r in bands if r["pain_free_2h"]["n"] >= FEWEST_FOR_A_RATE]
     if len(enough) < 2:
         smallest = min(bands, key=lambda r: r["pain_free_2h"]["n"])
-        need = max(0, 5 - smallest["pain_free_2h"]["n"])
+        need = max(0, FEWEST_FOR_A_RATE - smallest["pain_free_2h"]["n"])
         return Answer(
             "kratom_dose",
             q,
             opening + " Too few attacks at each amount to compare them yet." + closing,
             "not_enough_data",
-            needed="At least 5 attacks at each amount you use are needed before amounts can be compared"
-            + (f" ({need} more at {smallest['dose_band']})." if need else "."),
+            needed=f"At least {FEWEST_FOR_A_RATE} attacks at each amount you use are needed before amounts can be "
+            "compared" + (f" ({need} more at {smallest['dose_band']})." if need else "."),
             trial=TRIAL_OFFER,
             details=details,
         )

@@ -6,6 +6,10 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+FEWEST_FOR_A_RATE = 5
+"""A treatment's rate over fewer attacks than this is shown, with its interval, but called too few to
+say: the answers do not compare it, and the charts draw no bar for it (only its interval)."""
+
 
 def clean(value: Any) -> Any:
     """Recursively turn NaN/inf into None and numpy scalars into Python ones."""

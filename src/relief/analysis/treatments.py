@@ -26,7 +26,7 @@ import pandas as pd
 
 from .exceptions import NotFittedError
 from .frames import Diary, known_durations, nrs_to_4pt, records
-from .results import DoseResponseResult, Rate, SideEffectResult, TreatmentResult
+from .results import FEWEST_FOR_A_RATE, DoseResponseResult, Rate, SideEffectResult, TreatmentResult
 from .stats import Z95, fit_logistic, lr_pvalue, newcombe_difference, wilson_interval
 
 _BELOW_ONE = 1.0 - 1e-9
@@ -184,8 +184,11 @@ def _result(
     relief = col("relief_min")
     relief = relief[~np.isnan(relief)]
     note = None
-    if len(table) < 5:
-        note = f"not enough data yet: {len(table)} treated attacks (rates need at least 5 to mean much)"
+    if len(table) < FEWEST_FOR_A_RATE:
+        note = (
+            f"not enough data yet: {len(table)} treated attacks "
+            f"(rates need at least {FEWEST_FOR_A_RATE} to mean much)"
+        )
     return TreatmentResult(
         treatment=treatment,
         dose_band=band,
@@ -246,7 +249,8 @@ class TreatmentAnalysis:
         self.side_effects_ = side_effect_rates(diary, self.bands)
         if any(r.note for r in self.results_):
             self.notes_.append(
-                "Some treatments have fewer than 5 treated attacks: their rates are shown but not enough data yet."
+                f"Some treatments have fewer than {FEWEST_FOR_A_RATE} treated attacks: their rates are shown "
+                "but not enough data yet."
             )
         self.notes_.append(
             "Untreated attacks have no pain scores at 2 h: their 2 h pain freedom is read as "

@@ -11,6 +11,8 @@ import math
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from relief.analysis.wording import treatment_name
+
 if TYPE_CHECKING:
     from relief.exchange.reports.data import Report
 
@@ -76,7 +78,7 @@ def response(report: Report) -> dict[str, Any]:
         low, high = endpoint.get("ci") or (None, None)
         rows.append(
             {
-                "label": t["treatment"] + (f" {t['dose_band']}" if t.get("dose_band") else ""),
+                "label": treatment_name(t),
                 "k": endpoint.get("k"),
                 "n": endpoint["n"],
                 "rate": _number(endpoint.get("rate")),

@@ -17,6 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from relief.analysis.results import FEWEST_FOR_A_RATE
+from relief.analysis.wording import treatment_name
 from relief.exchange.reports.data import Report
 
 HEADACHE = "#8fb3d9"
@@ -216,23 +218,37 @@ def response_rates(report: Report) -> Figure:
         _empty(ax, "No treated attacks with a 2-hour answer yet")
         return figure
     untreated = report.doc.get("untreated") or {}
+    few = np.array([t["pain_free_2h"]["n"] < FEWEST_FOR_A_RATE for t in rows])
     labels = [
-        t["treatment"]
-        + (f" {t['dose_band']}" if t.get("dose_band") else "")
-        + f" (n={t['pain_free_2h']['n']})"
-        for t in rows
+        treatment_name(t) + f" (n={t['pain_free_2h']['n']}{', too few' if small else ''})"
+        for t, small in zip(rows, few, strict=True)
     ]
     rates = np.array([t["pain_free_2h"]["rate"] * 100 for t in rows])
     low = np.array([(t["pain_free_2h"]["ci"][0] or 0) * 100 for t in rows])
     high = np.array([(t["pain_free_2h"]["ci"][1] or 0) * 100 for t in rows])
     y = np.arange(len(rows))[::-1]
+    spread = [np.clip(rates - low, 0, None), np.clip(high - rates, 0, None)]
+    # A rate over a handful of attacks gets no bar (it would look like the best treatment), only its
+    # interval and a hollow dot.
     ax.barh(
-        y,
-        rates,
+        y[~few],
+        rates[~few],
         color=HEADACHE,
-        xerr=[np.clip(rates - low, 0, None), np.clip(high - rates, 0, None)],
+        xerr=[spread[0][~few], spread[1][~few]],
         error_kw={"elinewidth": 1, "capsize": 2},
     )
+    if few.any():
+        ax.errorbar(
+            rates[few],
+            y[few],
+            xerr=[spread[0][few], spread[1][few]],
+            fmt="o",
+            mfc="none",
+            color="#555555",
+            elinewidth=1,
+            capsize=2,
+            label=f"fewer than {FEWEST_FOR_A_RATE} attacks: too few to say",
+        )
     base = (untreated.get("pain_free_2h") or {}).get("rate")
     if base is not None:
         ax.axvline(
@@ -242,6 +258,7 @@ def response_rates(report: Report) -> Figure:
             linewidth=1,
             label=f"untreated attacks {base * 100:.0f}%",
         )
+    if base is not None or few.any():
         ax.legend(fontsize=7, loc="lower right", frameon=False)
     ax.set_yticks(y, labels, fontsize=7)
     ax.set_xlim(0, 100)

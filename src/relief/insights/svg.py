@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from relief.analysis.results import FEWEST_FOR_A_RATE
 from relief.insights.chartdata import TITLES
 
 WIDTH, HEIGHT = 640, 240
@@ -194,7 +195,8 @@ def response(data: dict[str, Any]) -> Figure:
     figure = Figure(
         "response",
         TITLES["response"],
-        "Bars: share of treated attacks pain-free at 2 hours; whiskers: the 95% interval.",
+        "Bars: share of treated attacks pain-free at 2 hours; whiskers: the 95% interval. "
+        f"Under {FEWEST_FOR_A_RATE} attacks there is no bar, only the interval and a hollow dot: too few to say.",
         height=height,
         headers=["Treatment", "Pain-free at 2 h", "95% interval"],
     )
@@ -222,12 +224,17 @@ def response(data: dict[str, Any]) -> Figure:
     slot = (bottom - top) / len(rows)
     for i, row in enumerate(rows):
         middle = _r(top + slot * (i + 0.5))
-        label = f"{row['label']} (n={row['n']})"
+        few = row["n"] < FEWEST_FOR_A_RATE
+        label = f"{row['label']} (n={row['n']}{', too few' if few else ''})"
         figure.shapes.append(Shape("text", "tick", x=left - 8, y=middle + 4, text=label, anchor="end"))
-        figure.shapes.append(
-            Shape("rect", "c-headache", x=left, y=_r(middle - slot * 0.3), w=_r(x(row["rate"]) - left),
-                  h=_r(slot * 0.6), title=f"{label}: {_fmt((row['rate'] or 0) * 100, 0)}%")
-        )  # fmt: skip
+        title = f"{label}: {_fmt((row['rate'] or 0) * 100, 0)}%"
+        if few:  # a rate over a handful of attacks is no bar to compare: its interval and a hollow dot
+            figure.shapes.append(Shape("circle", "few", x=x(row["rate"]), y=middle, r=4, title=title))
+        else:
+            figure.shapes.append(
+                Shape("rect", "c-headache", x=left, y=_r(middle - slot * 0.3), w=_r(x(row["rate"]) - left),
+                      h=_r(slot * 0.6), title=title)
+            )  # fmt: skip
         if row["low"] is not None and row["high"] is not None:
             figure.shapes.append(
                 Shape("line", "whisker", x=x(row["low"]), y=middle, x2=x(row["high"]), y2=middle)
@@ -245,9 +252,11 @@ def response(data: dict[str, Any]) -> Figure:
             f"{row['k']}/{row['n']} ({_fmt((row['rate'] or 0) * 100, 0)}%)"
             if row.get("k") is not None
             else f"{_fmt((row['rate'] or 0) * 100, 0)}%"
-        )
+        ) + (" too few to say" if few else "")
         figure.rows.append([row["label"], rate, interval])
     figure.legend = [("c-headache", "pain-free at 2 h")]
+    if any(row["n"] < FEWEST_FOR_A_RATE for row in rows):
+        figure.legend.append(("few", f"fewer than {FEWEST_FOR_A_RATE} attacks: too few to say"))
     base = data.get("untreated_rate")
     if base is not None:
         figure.shapes.append(Shape("line", "untreated dashed", x=x(base), y=top, x2=x(base), y2=bottom))

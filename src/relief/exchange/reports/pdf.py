@@ -277,7 +277,7 @@ def _response_table(pdf: ReportPDF, r: Report) -> None:
     for t in [*r.treatments, *([r.doc["untreated"]] if r.doc.get("untreated") else [])]:
         rows.append(
             [
-                t["treatment"],
+                t["treatment"] + (f", {t['product']}" if t.get("product") else ""),
                 t.get("dose_band") or "",
                 str(t["treated_attacks"]),
                 rate_text(t.get("pain_free_2h")),
@@ -297,7 +297,7 @@ def _response_table(pdf: ReportPDF, r: Report) -> None:
             "Rescue taken",
         ],
         rows,
-        [30, 18, 14, 30, 30, 30, 28],
+        [36, 18, 14, 29, 29, 29, 25],
         7,
     )
     pdf.chart("response", 170)
