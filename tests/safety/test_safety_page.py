@@ -44,3 +44,22 @@ def test_a_clinician_and_a_stranger_never_see_the_owners_alerts():
 
 def test_signed_out_visitors_are_sent_to_log_in():
     assert Client().get("/safety/").status_code == 302
+
+
+def test_the_reference_tables_are_folded_below_the_persons_own_alerts():
+    owner = make_user()
+    make_medication(owner, "amitriptyline")
+    make_dose(owner, "kratom", amount=3, unit="g", taken_at=ago(hours=2))
+    page = logged_in(owner).get("/safety/").content.decode()
+
+    interactions = page[page.index('id="interactions"') :]
+    pairs = page[page.index('id="pairs"') :]
+    # the person's alert comes first; each long table opens only when asked for
+    assert page.index("Amitriptyline") < page.index('id="interactions"')
+    assert (
+        interactions.index("<details>")
+        < interactions.index("Benzodiazepine")
+        < interactions.index("</details>")
+    )
+    assert pairs.index("<details>") < pairs.index("<table>") < pairs.index("</details>")
+    assert "entries, with their sources</summary>" in interactions
