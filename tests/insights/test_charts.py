@@ -100,7 +100,7 @@ def test_a_rate_over_too_few_attacks_is_drawn_as_an_interval_not_as_the_biggest_
 
     (bar,) = bars(figure, "c-headache")  # only the row with 9 attacks has a bar
     (dot,) = [s for s in figure.shapes if s.kind == "circle" and s.cls == "few"]
-    assert "n=9" in bar.title and "n=2, too few" in dot.title
+    assert "n=9" in bar.title and "(n=2): 50%, too few to say" in dot.title
     assert sum(1 for s in figure.shapes if s.cls == "whisker") == 6  # both intervals still drawn
     assert figure.rows[1] == ["Kratom >5 g", "1/2 (50%) too few to say", "9–91%"]
     assert any("too few" in label for _, label in figure.legend)
@@ -146,7 +146,31 @@ def test_rows_of_one_product_are_named_by_the_product_in_the_charts():
         doc={"untreated": {}},
     )
 
-    labels = [r["label"] for r in chartdata.response(report)["rows"]]
-    assert labels == ["Kratom", "Kratom 3-5 g", "Kratom, Red Bali"]
+    data = chartdata.response(report)
+    assert [r["label"] for r in data["rows"]] == ["Kratom", "Kratom 3-5 g", "Kratom, Red Bali"]
+    texts = [s.text for s in svg.response(data).shapes if s.kind == "text" and s.anchor == "end"]
+    assert "Kratom, Red Bali (n=7)" in texts
     (ax,) = drawing.response_rates(report).axes
     assert "Kratom, Red Bali (n=7)" in [t.get_text() for t in ax.get_yticklabels()]
+
+
+def test_long_treatment_names_keep_their_labels_inside_the_chart():
+    figure = svg.response(
+        {
+            "rows": [
+                {
+                    "label": "Kratom, Green Maeng Da extra strong",
+                    "k": 1,
+                    "n": 3,
+                    "rate": 0.33,
+                    "low": 0.06,
+                    "high": 0.79,
+                },
+                {"label": "Ibuprofen", "k": 3, "n": 7, "rate": 0.43, "low": 0.16, "high": 0.75},
+            ],
+            "untreated_rate": None,
+        }
+    )
+    labels = [s for s in figure.shapes if s.kind == "text" and s.anchor == "end"]
+    for label in labels:  # right-aligned at x: it needs about 6.2 px a character to the left of it
+        assert label.x - 6.2 * len(label.text) >= 0, label.text

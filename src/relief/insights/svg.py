@@ -203,7 +203,9 @@ def response(data: dict[str, Any]) -> Figure:
     if not rows:
         figure.empty = "No treated attacks with a 2-hour answer yet."
         return figure
-    left, right = 170, figure.width - 24
+    # room for the longest label (about 6.2 px a character at 11 px), at most half the width
+    longest = max(len(f"{row['label']} (n={row['n']})") for row in rows)
+    left, right = min(max(170, round(6.2 * longest) + 12), figure.width // 2), figure.width - 24
     top, bottom = TOP, height - BOTTOM
 
     def x(rate: float | None) -> float:
@@ -225,9 +227,9 @@ def response(data: dict[str, Any]) -> Figure:
     for i, row in enumerate(rows):
         middle = _r(top + slot * (i + 0.5))
         few = row["n"] < FEWEST_FOR_A_RATE
-        label = f"{row['label']} (n={row['n']}{', too few' if few else ''})"
+        label = f"{row['label']} (n={row['n']})"  # a hollow dot, not a bar, says "too few" (legend)
         figure.shapes.append(Shape("text", "tick", x=left - 8, y=middle + 4, text=label, anchor="end"))
-        title = f"{label}: {_fmt((row['rate'] or 0) * 100, 0)}%"
+        title = f"{label}: {_fmt((row['rate'] or 0) * 100, 0)}%{', too few to say' if few else ''}"
         if few:  # a rate over a handful of attacks is no bar to compare: its interval and a hollow dot
             figure.shapes.append(Shape("circle", "few", x=x(row["rate"]), y=middle, r=4, title=title))
         else:
