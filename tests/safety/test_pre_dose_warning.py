@@ -325,3 +325,17 @@ def test_kratom_previewed_after_a_triptan_says_it_would_be_taken():
 
     assert alerts and all("You took kratom" not in a.message for a in alerts)
     assert any("with this dose, kratom would be taken once" in a.message for a in alerts)
+
+
+def test_a_first_kratom_dose_on_a_standing_medicine_is_called_the_first():
+    user = make_user()
+    make_medication(user, "amitriptyline")
+
+    (alert,) = [
+        a for a in preview_dose(user, substance("kratom"), amount=2, unit="g") if a.rule == "interaction"
+    ]
+
+    assert (
+        "You take Amitriptyline regularly, and this kratom dose would be the first while on it."
+        in alert.message
+    )

@@ -144,19 +144,19 @@ def medication_alert(diary: Diary, kb: Knowledge, med: Any, kratom: list[DoseVie
         return []
     count = "once" if len(kratom) == 1 else f"{len(kratom)} times"
     preview = includes_preview(kratom)
-    after = [d for d in kratom if diary.in_washout(med, d.day)]
-    if after:
-        took = (
-            f"with this dose you would have taken kratom {count}" if preview else f"you took kratom {count}"
-        )
+    if preview and len(kratom) == 1:
+        took = "this kratom dose would be the first"
+    elif preview:
+        took = f"with this dose you would have taken kratom {count}"
+    else:
+        took = f"you took kratom {count}"
+    if any(diary.in_washout(med, d.day) for d in kratom):
         when = (
             f"You stopped {substance.name} on {med.stopped_on}; it still counts until {diary.counts_until(med)}, "
             f"and {took} since."
         )
-    elif preview:
-        when = f"You take {substance.name} regularly; with this dose you would have taken kratom {count} while on it."
     else:
-        when = f"You take {substance.name} regularly and took kratom {count} while on it."
+        when = f"You take {substance.name} regularly, and {took} while on it."
     evidence = [medication_evidence(med), *(dose_evidence(d) for d in kratom)]
     return [
         _alert(entries, f"interaction:{entries[0].key}:medication:{med.id}", substance.name, when, evidence)
