@@ -267,3 +267,27 @@ def test_two_sends_of_one_write_at_the_same_moment_save_it_once(monkeypatch):
     assert (result.status, result.entry_id) == ("already", "theirs")
     assert len(calls) == 2
     assert not PainSample.objects.filter(attack=attack).exists()  # ours was rolled back
+
+
+def test_ids_of_writes_applied_over_a_year_ago_are_forgotten_and_recent_ones_still_refuse_a_resend():
+    from relief.core.tasks import forget_old_offline_writes_task
+
+    sam = make_user("sam")
+    client = signed_in(sam)
+    old, recent = (
+        write("attack_start", {"attack": str(uuid.uuid4()), "ago": 0}),
+        write("attack_start", {"attack": str(uuid.uuid4()), "ago": 0}),
+    )
+    sync(client, old, recent)
+    SyncedWrite.objects.filter(client_id=old["client_id"]).update(
+        applied_at=timezone.now() - timedelta(days=366)
+    )
+    SyncedWrite.objects.filter(client_id=recent["client_id"]).update(
+        applied_at=timezone.now() - timedelta(days=300)
+    )
+
+    assert forget_old_offline_writes_task.call_local() == 1
+
+    assert list(SyncedWrite.objects.values_list("client_id", flat=True)) == [uuid.UUID(recent["client_id"])]
+    assert [r["status"] for r in sync(client, recent).json()["results"]] == ["already"]
+    assert Attack.objects.filter(user=sam).count() == 2

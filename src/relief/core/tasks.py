@@ -28,6 +28,7 @@ from relief.core.timeutil import zone
 from relief.diary.models import DayRecord
 from relief.exchange import weather
 from relief.insights import services as insights
+from relief.offline.models import forget_old_writes
 from relief.treatments.services import pending_outcomes
 
 log = logging.getLogger("relief.tasks")
@@ -183,6 +184,12 @@ def weather_task() -> dict[str, Any]:
 @huey.periodic_task(crontab(hour="3", minute="30"))
 def insights_task() -> dict[str, Any]:
     return recompute_insights()
+
+
+@huey.periodic_task(crontab(hour="4", minute="40"))
+def forget_old_offline_writes_task() -> int:
+    """The ids of offline writes applied over a year ago are no longer needed to refuse a resend."""
+    return forget_old_writes()
 
 
 @huey.task()

@@ -8,6 +8,8 @@ as a success without doing anything.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -28,3 +30,15 @@ class SyncedWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.client_id}"
+
+
+KEEP_APPLIED = timedelta(days=365)
+"""How long the id of an applied write is kept. A phone resends a write only when it never got the
+answer, at its next connection; a year covers a phone left unused for months in between."""
+
+
+def forget_old_writes(now: datetime | None = None) -> int:
+    """Forget the ids of writes applied more than :data:`KEEP_APPLIED` ago; returns how many."""
+    cutoff = (now or timezone.now()) - KEEP_APPLIED
+    deleted, _ = SyncedWrite.objects.filter(applied_at__lt=cutoff).delete()
+    return deleted
