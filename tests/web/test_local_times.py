@@ -15,6 +15,7 @@ from relief.core.display import day_text, moment_text
 from relief.core.templatetags.relief import day, hours_ago, when
 from relief.sharing.services import create_link_share, invite_reader
 from relief.treatments.models import Substance
+from tests.access.people import share_with
 from tests.factories import ago, make_attack, make_dose, make_product, make_side_effect, make_user
 from tests.web.helpers import post_form, signed_in, strict
 
@@ -108,3 +109,32 @@ def test_a_moment_ago_reads_just_now_rather_than_zero_hours():
     assert hours_ago(timezone.now()) == "just now"
     assert hours_ago(timezone.now() - timedelta(minutes=25)) == "25 min ago"
     assert hours_ago(timezone.now() - timedelta(hours=3, minutes=10)) == "3 h ago"
+
+
+@pytest.mark.django_db
+def test_an_attack_known_only_by_its_day_shows_no_clock_time_anywhere():
+    """A date-only import is stored at noon with no length: no page may present 12:00 as its time."""
+    person = make_user("dee", time_zone="Asia/Tokyo")
+    noon = datetime(2026, 11, 20, 12, 0, tzinfo=TOKYO)
+    attack = make_attack(person, started_at=noon, ended_at=noon)
+    timed = make_attack(person, started_at=datetime(2026, 11, 21, 9, 30, tzinfo=TOKYO))
+    client = signed_in(person)
+    reader = make_user("rea")
+    share_with(person, reader)
+
+    pages = {
+        "day": client.get(reverse("day", args=["2026-11-20"])),
+        "history": client.get(reverse("diary:history")),
+        "attack": client.get(reverse("diary:attack", args=[attack.pk])),
+        "shared timeline": signed_in(reader).get(
+            reverse("sharing:timeline", args=[person.profile.pk]) + "?until=2026-11-21&days=3"
+        ),
+    }
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        text = _visible_text(response.content.decode())
+        assert "12:00" not in text, name
+        assert "times not recorded" in text, name
+    assert "09:30" in _visible_text(pages["history"].content.decode())  # a timed attack keeps its time
+    assert attack.times_unknown and not timed.times_unknown

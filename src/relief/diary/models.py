@@ -109,6 +109,11 @@ class Attack(OwnedModel):
     def is_open(self) -> bool:
         return self.ended_at is None
 
+    @property
+    def times_unknown(self) -> bool:
+        """Only the day is known (a date-only import, stored at noon with no length): show no clock time."""
+        return self.ended_at is not None and self.ended_at == self.started_at
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         check_not_future(errors, "started_at", self.started_at)

@@ -208,7 +208,8 @@ def _timeline(
             rows = rows.select_related("substance")
         for row in rows:
             at = getattr(row, field)
-            by_day.setdefault(local_day(at, tz), []).append((at, kind, row))
+            shown = None if kind == "attack" and row.times_unknown else at  # only its day is known
+            by_day.setdefault(local_day(at, tz), []).append((shown, kind, row))
     days = []
     for day in sorted(by_day, reverse=True):
         items = sorted(by_day[day], key=lambda item: (item[0] is not None, item[0] or start))

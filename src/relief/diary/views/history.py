@@ -133,7 +133,12 @@ def _attack_row(attack: Any) -> Row:
         worst = PainSample.FourPoint(attack.worst_four).label.lower()
     else:
         worst = ""
-    duration = "ongoing" if attack.ended_at is None else _duration(attack.ended_at - attack.started_at)
+    if attack.times_unknown:
+        duration = "times not recorded"
+    elif attack.ended_at is None:
+        duration = "ongoing"
+    else:
+        duration = _duration(attack.ended_at - attack.started_at)
     return Row("attack", attack.started_at, attack, duration=duration, worst=worst)
 
 
