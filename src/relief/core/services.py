@@ -129,6 +129,7 @@ def finish_write(pending: summary.Pending, **changes: Any) -> summary.DiarySumma
     return summary.finish(pending, **changes)
 
 
+@write_service
 def update_entry(
     user: Any, entry: models.Model, fields: Mapping[str, Any], *, also_check: Iterable[models.Model] = ()
 ) -> Saved:
@@ -137,20 +138,17 @@ def update_entry(
     The kind-specific ``update_*`` services call this; they add what belongs to their kind.
     """
     check_owner(user, entry)
-    load_knowledge()  # before the transaction: see write_service
-    with transaction.atomic():
-        pending = begin_write(user)
-        assign(entry, fields)
-        save_all([entry, *also_check])
-        known = finish_write(pending, changed_past=isinstance(entry, SUMMARISED))
-        return Saved(entry, safety_alerts(entry, known=known), created=False)
+    pending = begin_write(user)
+    assign(entry, fields)
+    save_all([entry, *also_check])
+    known = finish_write(pending, changed_past=isinstance(entry, SUMMARISED))
+    return Saved(entry, safety_alerts(entry, known=known), created=False)
 
 
+@write_service
 def delete_entry(user: Any, entry: models.Model) -> None:
     """Delete an entry and what belongs only to it (an attack's pain samples, a dose's outcome)."""
     check_owner(user, entry)
-    load_knowledge()  # before the transaction: see write_service
-    with transaction.atomic():
-        pending = begin_write(user)
-        entry.delete()
-        finish_write(pending, changed_past=isinstance(entry, SUMMARISED))
+    pending = begin_write(user)
+    entry.delete()
+    finish_write(pending, changed_past=isinstance(entry, SUMMARISED))

@@ -38,7 +38,7 @@ def is_preview(dose: DoseView) -> bool:
 
 
 def includes_preview(doses: Iterable[DoseView]) -> bool:
-    return any(d.id == PREVIEW_ID for d in doses)
+    return any(is_preview(d) for d in doses)
 
 
 def dose_evidence(dose: DoseView) -> Evidence:
