@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -113,6 +115,11 @@ class Attack(OwnedModel):
     def times_unknown(self) -> bool:
         """Only the day is known (a date-only import, stored at noon with no length): show no clock time."""
         return self.ended_at is not None and self.ended_at == self.started_at
+
+    @property
+    def clock_start(self) -> datetime | None:
+        """The time a list shows for it: when it began, or None when only its day is known."""
+        return None if self.times_unknown else self.started_at
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

@@ -236,7 +236,7 @@ def entries_for_day(
         items += [(None, "day", r) for r in DayRecord.objects.filter(user=user, date=day)]
     if known is None or summary.attacks_started_between(known, start, end) != []:
         items += [
-            (None if a.times_unknown else a.started_at, "attack", a)
+            (a.clock_start, "attack", a)
             for a in Attack.objects.filter(
                 user=user, started_at__gte=start, started_at__lt=end
             ).prefetch_related("pain_samples")

@@ -208,7 +208,7 @@ def _timeline(
             rows = rows.select_related("substance")
         for row in rows:
             at = getattr(row, field)
-            shown = None if kind == "attack" and row.times_unknown else at  # only its day is known
+            shown = row.clock_start if kind == "attack" else at
             by_day.setdefault(local_day(at, tz), []).append((shown, kind, row))
     days = []
     for day in sorted(by_day, reverse=True):
