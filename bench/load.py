@@ -204,9 +204,9 @@ def summarize(env: Environment, seconds: float) -> dict:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _proc_cpu(select: object) -> float:
-    """CPU seconds (user + system) of the live processes for which ``select(pgrp, comm)`` is true."""
-    total = 0
+def _processes() -> list[tuple[int, str, float]]:
+    """(process group, command name, CPU seconds used) of every live process."""
+    found = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -217,9 +217,8 @@ def _proc_cpu(select: object) -> float:
             continue
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         rest = stat[stat.rindex(")") + 2 :].split()
-        if select(int(rest[2]), comm):
-            total += int(rest[11]) + int(rest[12])
-    return total / TICKS
+        found.append((int(rest[2]), comm, (int(rest[11]) + int(rest[12])) / TICKS))
+    return found
 
 
 class CpuMeter:
@@ -236,12 +235,15 @@ class CpuMeter:
 
     def read(self) -> dict[str, float]:
         own = os.times()
-        return {
-            "server": _proc_cpu(lambda pgrp, comm: pgrp == self.server_group),
-            "queue_workers": _proc_cpu(lambda pgrp, comm: pgrp in self.queue_groups),
-            "postgresql": _proc_cpu(lambda pgrp, comm: comm == "postgres"),
-            "load_generator": own.user + own.system,
-        }
+        used = {"server": 0.0, "queue_workers": 0.0, "postgresql": 0.0}
+        for group, comm, seconds in _processes():  # one pass over /proc for all three parts
+            if group == self.server_group:
+                used["server"] += seconds
+            elif group in self.queue_groups:
+                used["queue_workers"] += seconds
+            elif comm == "postgres":
+                used["postgresql"] += seconds
+        return {**used, "load_generator": own.user + own.system}
 
 
 def cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
