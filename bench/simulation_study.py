@@ -7,7 +7,9 @@ Usage:
 For each generator (relief.analysis.study.GENERATORS) and planted factor it
 prints how often the analysis calls it at its true lag, how often the ideal
 model (the correctly specified model, Benjamini-Hochberg over its own planted
-terms) does, the ratio of the two, and how often each non-trigger is called a
+terms) does, the ratio of the two, the same for the ideal model given the
+analysis' handling of unknown values (every day on which the term is known),
+and how often each non-trigger is called a
 trigger.  The short version of this study
 runs in tests/analysis/test_simulation_study.py.
 """
@@ -40,12 +42,17 @@ def main() -> None:
         print(
             f"\n{generator}, {days} days, {args.diaries} diaries, {result['mean_attacks']} attacks per diary"
         )
-        print(f"{'factor':<20}{'lag':>4}{'OR':>6}{'analysis':>10}{'ideal':>8}{'ratio':>7}")
+        print(
+            f"{'factor':<20}{'lag':>4}{'OR':>6}{'analysis':>10}{'ideal':>8}{'ratio':>7}"
+            f"{'ideal, all days':>17}{'ratio':>7}"
+        )
         for p in result["planted"]:
             ratio = "-" if p["ratio_to_ideal"] is None else f"{p['ratio_to_ideal']:.2f}"
+            ratio_all = "-" if p["ratio_to_ideal_all_days"] is None else f"{p['ratio_to_ideal_all_days']:.2f}"
             print(
                 f"{p['factor']:<20}{p['lag_days']:>4}{p['true_odds_ratio']:>6}"
                 f"{p['analysis_rate']:>10.1%}{p['ideal_rate']:>8.1%}{ratio:>7}"
+                f"{p['ideal_all_days_rate']:>17.1%}{ratio_all:>7}"
             )
         print("non-triggers called a trigger (any lag):")
         for name, share in result["non_triggers_called_trigger"].items():

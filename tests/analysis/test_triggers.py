@@ -125,11 +125,16 @@ def test_sleeping_under_six_hours_is_a_factor_of_its_own() -> None:
     assert factor_label("short_sleep") == "sleeping less than 6 hours"
 
 
-def test_a_single_test_matches_statsmodels_on_an_independently_built_design() -> None:
+@pytest.mark.parametrize("unknown_adjusters", ["indicator", "drop"])
+def test_a_single_test_matches_statsmodels_on_an_independently_built_design(unknown_adjusters: str) -> None:
     sim = simulate_diary(730, seed=5)
-    analysis = TriggerAnalysis(factors=("tag:red wine",), lags=(1,), two_stage=False, firth=False).fit(
-        sim.diary
-    )
+    analysis = TriggerAnalysis(
+        factors=("tag:red wine",),
+        lags=(1,),
+        two_stage=False,
+        firth=False,
+        missing_adjusters=unknown_adjusters,
+    ).fit(sim.diary)
     row = _row(analysis, "tag:red wine", 1)
     # build the same design with pandas, independently of the library's helpers
     days = sim.diary.days.set_index("date")
@@ -139,31 +144,51 @@ def test_a_single_test_matches_statsmodels_on_an_independently_built_design() ->
     for s, e in zip(attacks["start_date"], attacks["end_date"].fillna(days.index[-1]), strict=True):
         inside |= (days.index > s) & (days.index <= e)
     f = daily_factors(sim.diary.days).set_index(days.index)
-    frame = pd.DataFrame(
+    adjusters = pd.DataFrame(
         {
-            "y": onset,
             "menstrual0": f["menstrual_window"],
             "sleep0": f["sleep_below_usual"],
             "sleep1": f["sleep_below_usual"].shift(1),
             "stress0": f["high_stress"],
             "stress1": f["high_stress"].shift(1),
-            "wine1": f["tag:red wine"].shift(1),
         }
-    )[~inside].dropna()
-    model = sm.Logit(frame["y"], sm.add_constant(frame.drop(columns="y"))).fit(disp=0)
+    )
+    frame = pd.DataFrame({"y": onset, "wine1": f["tag:red wine"].shift(1)})[~inside]
+    adjusters = adjusters[~inside]
+    if unknown_adjusters == "drop":
+        frame = pd.concat([frame, adjusters], axis=1).dropna()
+    else:
+        # a day with yesterday's wine known counts; an unknown adjuster is 0 plus an indicator
+        keep = frame["wine1"].notna()
+        frame, adjusters = frame[keep], adjusters[keep]
+        flags = adjusters.isna().astype(float).add_prefix("unknown_")
+        flags = flags.loc[:, flags.any()].T.drop_duplicates().T
+        frame = pd.concat([frame, adjusters.fillna(0.0), flags], axis=1)
+        assert len(flags.columns) >= 1  # the diary has blank days, so this case is exercised
+    x = frame.drop(columns="y")
+    model = sm.Logit(frame["y"], sm.add_constant(x)).fit(disp=0)
     assert row.effect == pytest.approx(np.exp(model.params["wine1"]), rel=1e-6)
     assert row.exposed_days + row.unexposed_days == len(frame)
+    reduced = sm.Logit(frame["y"], sm.add_constant(x.drop(columns="wine1"))).fit(disp=0)
     assert row.p_value == pytest.approx(
-        __import__("scipy").stats.chi2.sf(
-            2
-            * (
-                model.llf
-                - sm.Logit(frame["y"], sm.add_constant(frame.drop(columns=["y", "wine1"]))).fit(disp=0).llf
-            ),
-            1,
-        ),
-        rel=1e-5,
+        __import__("scipy").stats.chi2.sf(2 * (model.llf - reduced.llf), 1), rel=1e-5
     )
+
+
+def test_a_day_with_an_unknown_adjuster_still_counts_for_a_factor_that_is_known() -> None:
+    sim = simulate_diary(365, seed=11)
+    kept = TriggerAnalysis(factors=("pressure_drop",), lags=(0,), two_stage=False).fit(sim.diary)
+    dropped = TriggerAnalysis(
+        factors=("pressure_drop",), lags=(0,), two_stage=False, missing_adjusters="drop"
+    ).fit(sim.diary)
+    weather_known = sum(1 for v in sim.diary.days["pressure_hpa"].diff() if not math.isnan(v))
+    with_indicator = _row(kept, "pressure_drop", 0)
+    complete_cases = _row(dropped, "pressure_drop", 0)
+    used = with_indicator.exposed_days + with_indicator.unexposed_days
+    # pressure is known on blank days too, so only the days inside an attack are left out
+    assert used > complete_cases.exposed_days + complete_cases.unexposed_days
+    assert used <= weather_known
+    assert with_indicator.adjusted_for == complete_cases.adjusted_for
 
 
 def test_days_inside_an_ongoing_attack_are_not_at_risk() -> None:
@@ -243,7 +268,13 @@ def test_a_single_test_matches_the_stored_reference_plain_and_firth() -> None:
         "trigger_model"
     ]
     sim = simulate_diary(ref["diary"]["days"], seed=ref["diary"]["seed"])
-    settings = dict(factors=(ref["diary"]["factor"],), lags=(ref["diary"]["lag"],), two_stage=False)
+    # the reference was computed on complete cases (every adjuster known)
+    settings = dict(
+        factors=(ref["diary"]["factor"],),
+        lags=(ref["diary"]["lag"],),
+        two_stage=False,
+        missing_adjusters="drop",
+    )
     plain = _row(
         TriggerAnalysis(firth=False, **settings).fit(sim.diary), ref["diary"]["factor"], ref["diary"]["lag"]
     )  # type: ignore[arg-type]

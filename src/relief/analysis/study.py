@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .daily import attack_days
 from .factors import daily_factors
@@ -28,6 +29,8 @@ from .results import TriggerResult
 from .simulate import PlantedEffect, SimConfig, SimulatedDiary, simulate_diary
 from .stats import benjamini_hochberg, fit_logistic, group_binary_rows, lr_pvalue
 from .triggers import MinimumData, analyse_triggers, lagged
+
+FloatArray = npt.NDArray[np.float64]
 
 
 def _effects(*items: tuple[str, int, float]) -> tuple[PlantedEffect, ...]:
@@ -107,7 +110,11 @@ class FactorTally:
     oracle: int = 0
     oracle_unadjusted: int = 0
     ideal: int = 0
-    """The correctly specified model, Benjamini-Hochberg over its own planted terms only."""
+    """The correctly specified model, Benjamini-Hochberg over its own planted terms only
+    (complete cases: a day counts only when every planted term is known)."""
+    ideal_all_days: int = 0
+    """The same model with the analysis' handling of unknown values: each term is tested on
+    the days it is known, the other terms set to 0 with an indicator where they are not."""
 
 
 @dataclass
@@ -142,6 +149,8 @@ class StudyResult:
                     "ratio_to_oracle": (t.analysis / t.oracle) if t.oracle else None,
                     "ideal_rate": t.ideal / n,
                     "ratio_to_ideal": (t.analysis / t.ideal) if t.ideal else None,
+                    "ideal_all_days_rate": t.ideal_all_days / n,
+                    "ratio_to_ideal_all_days": (t.analysis / t.ideal_all_days) if t.ideal_all_days else None,
                 }
                 for t in self.planted
             ],
@@ -150,17 +159,32 @@ class StudyResult:
         }
 
 
-def oracle_pvalues(sim: SimulatedDiary) -> dict[str, float]:
-    """Penalised LR p-value per planted factor from the correctly specified model."""
-    days = sim.diary.days
+def _planted_columns(sim: SimulatedDiary) -> tuple[list[FloatArray], FloatArray, npt.NDArray[np.bool_]]:
     ad = attack_days(sim.diary)
-    exposures = daily_factors(days)
+    exposures = daily_factors(sim.diary.days)
+    cols = [lagged(exposures[e.factor].to_numpy(dtype=np.float64), e.lag) for e in sim.truth.effects]
+    return cols, ad.onset, ~ad.inside
+
+
+def _signed_lr_test(X: FloatArray, y: FloatArray, j: int, log_odds: float) -> float:
+    """Penalised LR p-value of column ``j`` of the 0/1 design ``X`` (1.0 when its sign is wrong)."""
+    Xg, yg, m = group_binary_rows(X, y)
+    if np.ptp(Xg[:, j]) == 0:
+        return math.nan
+    full = fit_logistic(Xg, yg, trials=m)
+    start = full.coef.copy()
+    start[j] = 0.0
+    reduced = fit_logistic(Xg, yg, trials=m, fixed_zero=j, start=start)
+    return lr_pvalue(full, reduced) if np.sign(full.coef[j]) == np.sign(log_odds) else 1.0
+
+
+def oracle_pvalues(sim: SimulatedDiary) -> dict[str, float]:
+    """Penalised LR p-value per planted factor from the correctly specified model (complete cases)."""
     effects = sim.truth.effects
-    cols = [lagged(exposures[e.factor].to_numpy(dtype=np.float64), e.lag) for e in effects]
-    ok = ~ad.inside
+    cols, onset, ok = _planted_columns(sim)
     for c in cols:
-        ok &= ~np.isnan(c)
-    y = ad.onset[ok]
+        ok = ok & ~np.isnan(c)
+    y = onset[ok]
     X, y, m = group_binary_rows(np.column_stack([np.ones(int(ok.sum())), *(c[ok] for c in cols)]), y)
     full = fit_logistic(X, y, trials=m)
     out: dict[str, float] = {}
@@ -173,6 +197,33 @@ def oracle_pvalues(sim: SimulatedDiary) -> dict[str, float]:
         reduced = fit_logistic(X, y, trials=m, fixed_zero=j, start=start)
         sign = np.sign(full.coef[j]) == np.sign(eff.log_odds)
         out[eff.factor] = lr_pvalue(full, reduced) if sign else 1.0
+    return out
+
+
+def oracle_pvalues_all_days(sim: SimulatedDiary) -> dict[str, float]:
+    """The correctly specified model with the analysis' handling of unknown values.
+
+    Each planted term is tested on the at-risk days on which it is known; on those days the
+    other planted terms enter as their value where known and 0 with an "unknown" indicator
+    where not, exactly as the analysis treats its adjusters.
+    """
+    cols, onset, at_risk = _planted_columns(sim)
+    out: dict[str, float] = {}
+    for j, eff in enumerate(sim.truth.effects):
+        ok = at_risk & ~np.isnan(cols[j])
+        others: list[FloatArray] = []
+        flags: list[FloatArray] = []
+        for k, c in enumerate(cols):
+            if k == j:
+                continue
+            z = c[ok]
+            known = ~np.isnan(z)
+            others.append(np.where(known, z, 0.0))
+            flag = (~known).astype(np.float64)
+            if flag.any() and not any(np.array_equal(flag, f) for f in flags):
+                flags.append(flag)
+        X = np.column_stack([np.ones(int(ok.sum())), *others, *flags, cols[j][ok]])
+        out[eff.factor] = _signed_lr_test(X, onset[ok], X.shape[1] - 1, eff.log_odds)
     return out
 
 
@@ -228,6 +279,10 @@ def run_study(
         pvals = np.array([r.p_value for r in results], dtype=np.float64)
         for tally, q in zip(planted, ideal_q, strict=True):
             tally.ideal += bool(q <= fdr)
+        all_days = oracle_pvalues_all_days(sim)
+        all_days_q = benjamini_hochberg(np.array([all_days[t.factor] for t in planted], dtype=np.float64))
+        for tally, q in zip(planted, all_days_q, strict=True):
+            tally.ideal_all_days += bool(q <= fdr)
         for tally in planted:
             k = index[(tally.factor, tally.lag)]
             p = oracle[tally.factor]

@@ -82,6 +82,7 @@ class _PassOptions:
     family: set[tuple[str, int]]
     proxy_r: float
     adaptive: bool = True
+    missing_adjusters: str = "indicator"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,9 @@ class TriggerAnalysis:
         rounds: int = 3,
         suspected: tuple[str, ...] = (),
         families: bool = True,
+        missing_adjusters: str = "indicator",
     ) -> None:
+        self.missing_adjusters = missing_adjusters
         self.suspected = suspected
         self.families = families
         self.lags = lags
@@ -145,6 +148,7 @@ class TriggerAnalysis:
             rounds=self.rounds,
             suspected=self.suspected,
             families=self.families,
+            missing_adjusters=self.missing_adjusters,
         )
         missing = [r for r in self.results_ if r.verdict == "not_enough_data"]
         self.notes_ = []
@@ -200,6 +204,7 @@ def analyse_triggers(
     proxy_r: float = 0.3,
     established: tuple[tuple[str, int], ...] = ESTABLISHED,
     adaptive: bool = True,
+    missing_adjusters: str = "indicator",
 ) -> list[TriggerResult]:
     """The array-level core of :class:`TriggerAnalysis` (used by the simulation study).
 
@@ -232,7 +237,7 @@ def analyse_triggers(
     }
     names = [c for c in (factors or tuple(exposures.columns)) if c in arrays]
     family = primary_family(names, suspected, lags, established) if families else set()
-    opts = _PassOptions(fdr, minimum, firth, family, proxy_r, adaptive)
+    opts = _PassOptions(fdr, minimum, firth, family, proxy_r, adaptive, missing_adjusters)
     results = _one_pass(names, lags, arrays, core, {}, onset, ~inside, opts)
     if not two_stage:
         return results
@@ -347,12 +352,17 @@ def _one_pass(
 
 @dataclass(frozen=True)
 class _Rows:
-    """The usable at-risk days of one factor-lag test, the factor and outcome on them, and the adjusters kept."""
+    """The usable at-risk days of one factor-lag test, the factor and outcome on them, and the adjusters kept.
+
+    ``adjusters`` holds one column per kept adjuster (unknown values set to 0) and then one
+    column per distinct pattern of unknown adjuster values (1 on the days it was unknown).
+    """
 
     ok: npt.NDArray[np.bool_]
     xs: FloatArray
     ys: FloatArray
     kept: list[tuple[str, int]]
+    adjusters: list[FloatArray]
 
 
 def _rows_for(
@@ -363,22 +373,44 @@ def _rows_for(
     onset: FloatArray,
     at_risk: npt.NDArray[np.bool_],
     proxy_r: float,
+    missing_adjusters: str = "indicator",
 ) -> _Rows:
+    """The rows of one test.
+
+    A day on which the factor is unknown never counts.  A day on which only an adjuster is
+    unknown counts with ``missing_adjusters="indicator"``: the adjuster is set to 0 there and
+    an indicator of "unknown" enters the model, so the adjusted comparison is made on the days
+    the adjuster is known and the other days still inform the factor.  In a diary with one day
+    in five left blank, dropping those days as well (``"drop"``, complete cases) loses about a
+    third of the days of a lag-1 test, because yesterday's and today's blanks both count.
+    """
+    columns = core | extra
     adj_keys = [k for k in core if not same_construct(k[0], name)]
     adj_keys += [k for k in extra if not same_construct(k[0], name) and k not in core]
-    ok = _usable([x, *((core | extra)[k] for k in adj_keys)], at_risk)
+    if missing_adjusters == "drop":
+        ok = _usable([x, *(columns[k] for k in adj_keys)], at_risk)
+    else:
+        ok = _usable([x], at_risk)
     xs = x[ok]
-    # keep adjusters that vary on these rows and are not near-duplicates of the factor
-    kept = []
+    kept: list[tuple[str, int]] = []
+    design: list[FloatArray] = []
+    unknown: list[FloatArray] = []
     if int(ok.sum()):
         for k in adj_keys:
-            z = (core | extra)[k][ok]
-            if np.ptp(z) == 0:
+            z = columns[k][ok]
+            known = ~np.isnan(z)
+            if int(known.sum()) < 3 or np.ptp(z[known]) == 0:
                 continue
-            if k in extra and _near_duplicate(xs, z, proxy_r):
+            # keep adjusters that are not near-duplicates of the factor
+            if k in extra and _near_duplicate(xs[known], z[known], proxy_r):
                 continue
             kept.append(k)
-    return _Rows(ok=ok, xs=xs, ys=onset[ok], kept=kept)
+            design.append(np.where(known, z, 0.0))
+            if not known.all():
+                flag = (~known).astype(np.float64)
+                if not any(np.array_equal(flag, u) for u in unknown):
+                    unknown.append(flag)
+    return _Rows(ok=ok, xs=xs, ys=onset[ok], kept=kept, adjusters=[*design, *unknown])
 
 
 def _shortfall(minimum: MinimumData, n_days: int, events: int, exposed: int) -> list[str]:
@@ -411,7 +443,7 @@ def _one_test(
 ) -> TriggerResult:
     """One factor-lag test: its counts, the minimum-data rule, then the penalised fit (p-value, no verdict yet)."""
     x = lagged(arrays[name], lag)
-    rows = _rows_for(name, x, core, extra, onset, at_risk, opts.proxy_r)
+    rows = _rows_for(name, x, core, extra, onset, at_risk, opts.proxy_r, opts.missing_adjusters)
     n_days = int(rows.ok.sum())
     exposed = int((rows.xs == 1).sum())
     events = int(rows.ys.sum())
@@ -435,8 +467,7 @@ def _one_test(
     short = _shortfall(opts.minimum, n_days, events, exposed)
     if short:
         return replace(base, note="not enough data yet: " + "; ".join(short))
-    columns = core | extra
-    X = np.column_stack([np.ones(n_days), *(columns[k][rows.ok] for k in rows.kept), rows.xs])
+    X = np.column_stack([np.ones(n_days), *rows.adjusters, rows.xs])
     return _fit_test(base, X, rows.ys, rows.kept, opts.firth)
 
 
@@ -453,7 +484,8 @@ def _fit_test(
     if not all(independent):
         keep = np.array(independent)
         Xg = Xg[:, keep]
-        kept = [k for k, flag in zip(kept, independent[1:-1], strict=True) if flag]
+        # the adjusters' own columns come first, then the indicators of unknown values
+        kept = [k for k, flag in zip(kept, independent[1 : 1 + len(kept)], strict=True) if flag]
         base = replace(base, adjusted_for=_adjusted_label(kept))
     full = fit_logistic(Xg, yg, trials=mg, firth=firth)
     start = full.coef.copy()
