@@ -138,3 +138,18 @@ def test_an_attack_known_only_by_its_day_shows_no_clock_time_anywhere():
         assert "times not recorded" in text, name
     assert "09:30" in _visible_text(pages["history"].content.decode())  # a timed attack keeps its time
     assert attack.times_unknown and not timed.times_unknown
+
+
+@pytest.mark.django_db
+def test_the_edit_form_of_an_attack_known_only_by_its_day_says_the_time_is_a_stand_in():
+    person = make_user("dee", time_zone="Asia/Tokyo")
+    noon = datetime(2026, 11, 20, 12, 0, tzinfo=TOKYO)
+    dated = make_attack(person, started_at=noon, ended_at=noon)
+    timed = make_attack(person, started_at=datetime(2026, 11, 21, 9, 30, tzinfo=TOKYO))
+    client = signed_in(person)
+
+    dated_form = _visible_text(client.get(reverse("diary:attack_edit", args=[dated.pk])).content.decode())
+    timed_form = _visible_text(client.get(reverse("diary:attack_edit", args=[timed.pk])).content.decode())
+
+    assert "Only the day of this attack was recorded" in dated_form
+    assert "Only the day of this attack was recorded" not in timed_form

@@ -80,6 +80,12 @@ class AttackForm(forms.ModelForm):
                 field.help_text = ""
         self.fields["aura_duration_min"].label = "Aura lasted (minutes)"
         self.fields["notes"].widget.attrs["rows"] = 3
+        if not self.instance._state.adding and self.instance.times_unknown:
+            # a date-only import: the 12:00 in both boxes stands in for a time nobody recorded
+            self.fields["started_at"].help_text = (
+                "Only the day of this attack was recorded; 12:00 stands in for the time. "
+                "If you remember when it started and ended, change both; otherwise leave them as they are."
+            )
 
     def groups(self) -> list[tuple[str, list[forms.BoundField], bool]]:
         """Fields in labelled groups; the aura group starts folded unless something in it is noted."""
