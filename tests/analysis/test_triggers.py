@@ -14,7 +14,7 @@ from relief.analysis.exceptions import InsufficientDataWarning
 from relief.analysis.factors import daily_factors, factor_label
 from relief.analysis.simulate import simulate_diary
 from relief.analysis.stats import adaptive_bh, benjamini_hochberg
-from relief.analysis.triggers import TriggerAnalysis
+from relief.analysis.triggers import TriggerAnalysis, analyse_triggers
 
 from .helpers import make_attack, make_days, make_diary
 
@@ -284,3 +284,37 @@ def test_a_single_test_matches_the_stored_reference_plain_and_firth() -> None:
     assert plain.p_value == pytest.approx(ref["plain_lr_p"], rel=1e-4)
     assert firth.effect == pytest.approx(ref["firth_odds_ratio"], rel=1e-4)
     assert firth.p_value == pytest.approx(ref["firth_lr_p"], rel=1e-3)
+
+
+def _random_diary_arrays(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    exposures = pd.DataFrame(
+        {
+            "menstrual_window": (rng.random(n) < 0.2).astype(float),
+            "sleep_below_usual": (rng.random(n) < 0.3).astype(float),
+            "high_stress": (rng.random(n) < 0.3).astype(float),
+            "tag:x": (rng.random(n) < 0.3).astype(float),
+        }
+    )
+    onset = (rng.random(n) < 0.12).astype(float)
+    return exposures, onset, np.zeros(n, dtype=bool)
+
+
+def test_unknown_adjusters_on_many_days_keep_those_days_but_on_a_few_days_leave_them_out() -> None:
+    settings = dict(factors=("tag:x",), lags=(0,), two_stage=False)
+    exposures, onset, inside = _random_diary_arrays(400, seed=3)
+    often = exposures.copy()
+    often.loc[::10, "sleep_below_usual"] = np.nan  # 40 blank days: an indicator
+    once = exposures.copy()
+    once.loc[100, "sleep_below_usual"] = np.nan  # one blank day: it and the next day drop out
+
+    kept = analyse_triggers(often, onset, inside, **settings)[0]
+    dropped = analyse_triggers(once, onset, inside, **settings)[0]
+
+    # the first day has no day before it for the lag-1 adjusters: a pattern of one day, left out
+    assert kept.exposed_days + kept.unexposed_days == 399
+    # sleep is an adjuster at lags 0 and 1, so one blank day leaves out that day and the next
+    assert dropped.exposed_days + dropped.unexposed_days == 397
+    for row in (kept, dropped):
+        assert row.verdict != "not_enough_data" and math.isfinite(row.p_value)
+        assert any(a.startswith("sleep_below_usual") for a in row.adjusted_for)

@@ -66,6 +66,11 @@ class MinimumData:
         )
 
 
+MIN_UNKNOWN_DAYS = 5
+"""An adjuster's unknown values get an indicator only when they cover at least this many of a
+test's days; rarer patterns of unknown values leave their days out (complete cases)."""
+
+
 def lagged(x: FloatArray, lag: int) -> FloatArray:
     if lag == 0:
         return x
@@ -391,26 +396,48 @@ def _rows_for(
         ok = _usable([x, *(columns[k] for k in adj_keys)], at_risk)
     else:
         ok = _usable([x], at_risk)
+    while True:
+        kept, design, unknown = _adjuster_columns(
+            x[ok], {k: columns[k][ok] for k in adj_keys}, extra, proxy_r
+        )
+        # a pattern of unknown values on only a few days would be a parameter that those days
+        # alone estimate (one blank day: separation, and a fit that never settles); those few
+        # days are left out instead, as complete cases
+        rare = [u for u in unknown if u.sum() < MIN_UNKNOWN_DAYS]
+        if not rare:
+            break
+        rows = np.flatnonzero(ok)
+        ok = ok.copy()
+        ok[rows[np.any(np.vstack(rare) == 1.0, axis=0)]] = False
     xs = x[ok]
+    return _Rows(ok=ok, xs=xs, ys=onset[ok], kept=kept, adjusters=[*design, *unknown])
+
+
+def _adjuster_columns(
+    xs: FloatArray,
+    adjusters: dict[tuple[str, int], FloatArray],
+    extra: dict[tuple[str, int], FloatArray],
+    proxy_r: float,
+) -> tuple[list[tuple[str, int]], list[FloatArray], list[FloatArray]]:
+    """The adjusters kept on these rows, their columns (unknown set to 0), and the distinct
+    indicators of unknown values."""
     kept: list[tuple[str, int]] = []
     design: list[FloatArray] = []
     unknown: list[FloatArray] = []
-    if int(ok.sum()):
-        for k in adj_keys:
-            z = columns[k][ok]
-            known = ~np.isnan(z)
-            if int(known.sum()) < 3 or np.ptp(z[known]) == 0:
-                continue
-            # keep adjusters that are not near-duplicates of the factor
-            if k in extra and _near_duplicate(xs[known], z[known], proxy_r):
-                continue
-            kept.append(k)
-            design.append(np.where(known, z, 0.0))
-            if not known.all():
-                flag = (~known).astype(np.float64)
-                if not any(np.array_equal(flag, u) for u in unknown):
-                    unknown.append(flag)
-    return _Rows(ok=ok, xs=xs, ys=onset[ok], kept=kept, adjusters=[*design, *unknown])
+    for k, z in adjusters.items():
+        known = ~np.isnan(z)
+        if int(known.sum()) < 3 or np.ptp(z[known]) == 0:
+            continue
+        # keep adjusters that are not near-duplicates of the factor
+        if k in extra and _near_duplicate(xs[known], z[known], proxy_r):
+            continue
+        kept.append(k)
+        design.append(np.where(known, z, 0.0))
+        if not known.all():
+            flag = (~known).astype(np.float64)
+            if not any(np.array_equal(flag, u) for u in unknown):
+                unknown.append(flag)
+    return kept, design, unknown
 
 
 def _shortfall(minimum: MinimumData, n_days: int, events: int, exposed: int) -> list[str]:
