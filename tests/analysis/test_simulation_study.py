@@ -68,3 +68,17 @@ def test_full_study_per_generator(generator: str) -> None:
         # the primary family's adaptive FDR lets an exact null through at about the 5 % level
         # (500 diaries: a standard error of 1 point)
         assert share <= 0.07, (name, share)
+
+
+def test_the_all_days_ideal_model_is_the_complete_case_one_when_no_day_is_blank() -> None:
+    from dataclasses import replace
+
+    from relief.analysis.simulate import simulate_diary
+    from relief.analysis.study import oracle_pvalues, oracle_pvalues_all_days
+
+    complete = simulate_diary(365, seed=21, config=replace(GENERATORS["project"], record_rate=1.0))
+    gappy = simulate_diary(365, seed=21, config=GENERATORS["autocorrelated"])
+
+    assert oracle_pvalues_all_days(complete) == pytest.approx(oracle_pvalues(complete), rel=1e-6)
+    # with one day in five blank the two comparators use different days, so they differ
+    assert oracle_pvalues_all_days(gappy) != pytest.approx(oracle_pvalues(gappy), rel=1e-6)
