@@ -130,3 +130,22 @@ def test_ols_slope_matches_statsmodels() -> None:
     assert slope == pytest.approx(REF["ols"]["slope"])
     assert (lo, hi) == pytest.approx(tuple(REF["ols"]["ci"]))
     assert p == pytest.approx(REF["ols"]["p"])
+
+
+def test_firth_fit_settles_when_one_row_has_a_coefficient_of_its_own() -> None:
+    """One day with an indicator of its own: its hat value is 1, so Firth's score puts that day's
+    fitted probability at exactly 1/4 when it had no event (y - mu + (1/2 - mu) = 0)."""
+    rng = np.random.default_rng(1)
+    n = 400
+    x = (rng.random(n) < 0.3).astype(float)
+    z = (rng.random(n) < 0.3).astype(float)
+    alone = np.zeros(n)
+    alone[7] = 1.0
+    y = (rng.random(n) < 0.1 + 0.2 * x).astype(float)
+    y[7] = 0.0
+    X = np.column_stack([np.ones(n), z, alone, x])
+
+    for fixed_zero in (None, 3):
+        fit = fit_logistic(X, y, firth=True, fixed_zero=fixed_zero)
+        assert fit.converged and fit.iterations < 20
+        assert 1 / (1 + np.exp(-(X[7] @ fit.coef))) == pytest.approx(0.25, abs=1e-4)
