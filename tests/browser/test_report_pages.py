@@ -35,4 +35,21 @@ def test_each_report_page_renders_its_charts_is_accessible_and_stays_on_this_ser
             # answers first, details folded away: the page fits a few phone screens
             height = session.page.evaluate("document.documentElement.scrollHeight")
             assert height <= 5 * 844, f"the insights page is {height} px tall on a phone"
+        if name == "report":
+            _long_sections_fold_on_a_phone_and_open_on_a_desktop_and_in_print(session, size)
         assert session.serious_accessibility_problems() == [], name
+
+
+def _long_sections_fold_on_a_phone_and_open_on_a_desktop_and_in_print(session, size) -> None:  # type: ignore[no-untyped-def]
+    opened = "[document.querySelectorAll('details.section').length, document.querySelectorAll('details.section[open]').length]"
+    sections, open_now = session.page.evaluate(f"() => {opened}")
+    assert sections >= 5  # ICHD-3, treatments, triggers, side effects, products, charts
+    if size == "desktop":
+        assert open_now == sections
+        return
+    assert open_now == 0
+    # the questions and the one-minute summary come first; the rest is one tap away
+    height = session.page.evaluate("() => document.documentElement.scrollHeight")
+    assert height <= 9 * 844, f"the report page is {height} px tall on a phone"
+    session.page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert session.page.evaluate(f"() => {opened}") == [sections, sections]

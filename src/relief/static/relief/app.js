@@ -273,3 +273,13 @@ document.addEventListener("DOMContentLoaded", () => {
     box.appendChild(table);
   });
 });
+
+// Long sections of a report fold on a phone (details.section); on a wide screen they open at
+// once, and every one opens before printing so that a printed page carries everything.
+document.addEventListener("DOMContentLoaded", () => {
+  const sections = () => document.querySelectorAll("details.section");
+  if (window.matchMedia("(min-width: 60em)").matches) {
+    sections().forEach((d) => { d.open = true; });
+  }
+  window.addEventListener("beforeprint", () => sections().forEach((d) => { d.open = true; }));
+});
