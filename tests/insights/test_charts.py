@@ -148,7 +148,7 @@ def test_rows_of_one_product_are_named_by_the_product_in_the_charts():
 
     data = chartdata.response(report)
     assert [r["label"] for r in data["rows"]] == ["Kratom", "Kratom 3-5 g", "Kratom, Red Bali"]
-    texts = [s.text for s in svg.response(data).shapes if s.kind == "text" and s.anchor == "end"]
+    texts = [s.text for s in svg.response(data).shapes if s.kind == "text" and s.anchor == "start"]
     assert "Kratom, Red Bali (n=7)" in texts
     (ax,) = drawing.response_rates(report).axes
     assert "Kratom, Red Bali (n=7)" in [t.get_text() for t in ax.get_yticklabels()]
@@ -171,6 +171,24 @@ def test_long_treatment_names_keep_their_labels_inside_the_chart():
             "untreated_rate": None,
         }
     )
-    labels = [s for s in figure.shapes if s.kind == "text" and s.anchor == "end"]
-    for label in labels:  # right-aligned at x: it needs about 6.2 px a character to the left of it
-        assert label.x - 6.2 * len(label.text) >= 0, label.text
+    labels = [s for s in figure.shapes if s.kind == "text" and s.anchor == "start"]
+    assert len(labels) == 2
+    for label in labels:  # left-aligned at x above its row: about 6.2 units a character to its right
+        assert label.x + 6.2 * len(label.text) <= figure.width, label.text
+
+
+def test_the_response_chart_keeps_its_labels_readable_on_a_phone():
+    """Drawn 390 px wide or less, a view box wider than the phone shrinks 11 px text below legibility
+    (a 640-wide one drew the labels at about 6 px); a name too long for the row is cut, not shrunk."""
+    name = "Kratom, Green Maeng Da extra strong capsules from the shop on the corner"
+    figure = svg.response(
+        {
+            "rows": [{"label": name, "k": 2, "n": 6, "rate": 0.33, "low": 0.1, "high": 0.7}],
+            "untreated_rate": 0.1,
+        }
+    )
+    assert figure.width <= 390
+    (label,) = [s for s in figure.shapes if s.kind == "text" and s.anchor == "start"]
+    assert label.text.endswith("…") and name.startswith(label.text[:-1])
+    assert label.x + 6.2 * len(label.text) <= figure.width
+    assert figure.rows[0][0] == name  # the table keeps the whole name

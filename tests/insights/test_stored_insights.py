@@ -248,7 +248,7 @@ def test_the_worker_stores_a_result_once_and_reuses_it_while_the_diary_is_unchan
     assert "2 attacks" in text
     local = row.computed_at.astimezone(UTC)  # the person's time zone
     assert f"Computed {local.day} {local:%b %Y}, {local:%H:%M}" in text
-    assert text.count('<figure class="chart"') == 4  # the charts, drawn from the stored numbers
+    assert text.count('<figure class="chart chart-') == 4  # the charts, drawn from the stored numbers
     assert "No treated attacks with a 2-hour answer yet" in text
 
 

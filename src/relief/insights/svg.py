@@ -189,24 +189,37 @@ def monthly(data: dict[str, Any]) -> Figure:
     return figure
 
 
+RESPONSE_WIDTH = 360
+"""The response chart's view box is narrow, with each label above its row instead of beside it, so
+that on a 390 px phone its text is drawn at about its own size (a 640-wide view box shrank the
+labels to about 6 px there); ``charts.css`` caps its width on a wide screen."""
+ROW = 36
+CHAR = 6.2  # about the width of one character of 11 px text
+
+
+def _fit(text: str, room: float) -> str:
+    """``text``, cut with an ellipsis when it would not fit in ``room`` units of 11 px text."""
+    most = int(room // CHAR)
+    return text if len(text) <= most else text[: max(most - 1, 1)].rstrip() + "…"
+
+
 def response(data: dict[str, Any]) -> Figure:
     rows = data.get("rows") or []
-    height = max(140, 30 * len(rows) + 90)
+    top = 8
+    bottom = top + ROW * len(rows) + 4
     figure = Figure(
         "response",
         TITLES["response"],
         "Bars: share of treated attacks pain-free at 2 hours; whiskers: the 95% interval. "
         f"Under {FEWEST_FOR_A_RATE} attacks there is no bar, only the interval and a hollow dot: too few to say.",
-        height=height,
+        width=RESPONSE_WIDTH,
+        height=max(120, bottom + 44),
         headers=["Treatment", "Pain-free at 2 h", "95% interval"],
     )
     if not rows:
         figure.empty = "No treated attacks with a 2-hour answer yet."
         return figure
-    # room for the longest label (about 6.2 px a character at 11 px), at most half the width
-    longest = max(len(f"{row['label']} (n={row['n']})") for row in rows)
-    left, right = min(max(170, round(6.2 * longest) + 12), figure.width // 2), figure.width - 24
-    top, bottom = TOP, height - BOTTOM
+    left, right = 14, RESPONSE_WIDTH - 18
 
     def x(rate: float | None) -> float:
         return _r(left + (right - left) * min(max(rate or 0, 0), 1))
@@ -223,19 +236,28 @@ def response(data: dict[str, Any]) -> Figure:
             text="pain-free at 2 h, % of treated attacks",
         )
     )
-    slot = (bottom - top) / len(rows)
     for i, row in enumerate(rows):
-        middle = _r(top + slot * (i + 0.5))
+        row_top = top + ROW * i
+        middle = _r(row_top + 25)
         few = row["n"] < FEWEST_FOR_A_RATE
         label = f"{row['label']} (n={row['n']})"  # a hollow dot, not a bar, says "too few" (legend)
-        figure.shapes.append(Shape("text", "tick", x=left - 8, y=middle + 4, text=label, anchor="end"))
+        figure.shapes.append(
+            Shape(
+                "text",
+                "tick",
+                x=left + 4,
+                y=_r(row_top + 12),
+                text=_fit(label, right - left - 4),
+                anchor="start",
+            )
+        )
         title = f"{label}: {_fmt((row['rate'] or 0) * 100, 0)}%{', too few to say' if few else ''}"
         if few:  # a rate over a handful of attacks is no bar to compare: its interval and a hollow dot
             figure.shapes.append(Shape("circle", "few", x=x(row["rate"]), y=middle, r=4, title=title))
         else:
             figure.shapes.append(
-                Shape("rect", "c-headache", x=left, y=_r(middle - slot * 0.3), w=_r(x(row["rate"]) - left),
-                      h=_r(slot * 0.6), title=title)
+                Shape("rect", "c-headache", x=left, y=_r(middle - 6), w=_r(x(row["rate"]) - left), h=12,
+                      title=title)
             )  # fmt: skip
         if row["low"] is not None and row["high"] is not None:
             figure.shapes.append(
