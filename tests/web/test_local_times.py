@@ -111,13 +111,19 @@ def test_a_moment_ago_reads_just_now_rather_than_zero_hours():
     assert hours_ago(timezone.now() - timedelta(hours=3, minutes=10)) == "3 h ago"
 
 
+def _one_attack_known_by_its_day_and_one_timed(person):
+    """A date-only import (stored at noon with no length) on 20 Nov, and an attack at 09:30 on 21 Nov."""
+    noon = datetime(2026, 11, 20, 12, 0, tzinfo=TOKYO)
+    dated = make_attack(person, started_at=noon, ended_at=noon)
+    timed = make_attack(person, started_at=datetime(2026, 11, 21, 9, 30, tzinfo=TOKYO))
+    return dated, timed
+
+
 @pytest.mark.django_db
 def test_an_attack_known_only_by_its_day_shows_no_clock_time_anywhere():
     """A date-only import is stored at noon with no length: no page may present 12:00 as its time."""
     person = make_user("dee", time_zone="Asia/Tokyo")
-    noon = datetime(2026, 11, 20, 12, 0, tzinfo=TOKYO)
-    attack = make_attack(person, started_at=noon, ended_at=noon)
-    timed = make_attack(person, started_at=datetime(2026, 11, 21, 9, 30, tzinfo=TOKYO))
+    attack, timed = _one_attack_known_by_its_day_and_one_timed(person)
     client = signed_in(person)
     reader = make_user("rea")
     share_with(person, reader)
@@ -143,9 +149,7 @@ def test_an_attack_known_only_by_its_day_shows_no_clock_time_anywhere():
 @pytest.mark.django_db
 def test_the_edit_form_of_an_attack_known_only_by_its_day_says_the_time_is_a_stand_in():
     person = make_user("dee", time_zone="Asia/Tokyo")
-    noon = datetime(2026, 11, 20, 12, 0, tzinfo=TOKYO)
-    dated = make_attack(person, started_at=noon, ended_at=noon)
-    timed = make_attack(person, started_at=datetime(2026, 11, 21, 9, 30, tzinfo=TOKYO))
+    dated, timed = _one_attack_known_by_its_day_and_one_timed(person)
     client = signed_in(person)
 
     dated_form = _visible_text(client.get(reverse("diary:attack_edit", args=[dated.pk])).content.decode())

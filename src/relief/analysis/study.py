@@ -28,7 +28,7 @@ from .factors import daily_factors
 from .results import TriggerResult
 from .simulate import PlantedEffect, SimConfig, SimulatedDiary, simulate_diary
 from .stats import benjamini_hochberg, fit_logistic, group_binary_rows, lr_pvalue
-from .triggers import MIN_UNKNOWN_DAYS, MinimumData, analyse_triggers, lagged
+from .triggers import MinimumData, analyse_triggers, filled_with_flags, lagged, without_rare_unknown
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -200,19 +200,6 @@ def oracle_pvalues(sim: SimulatedDiary) -> dict[str, float]:
     return out
 
 
-def _filled_with_flags(columns: list[FloatArray]) -> tuple[list[FloatArray], list[FloatArray]]:
-    """Each column with unknown values set to 0, and the distinct indicators of unknown values."""
-    filled: list[FloatArray] = []
-    flags: list[FloatArray] = []
-    for z in columns:
-        known = ~np.isnan(z)
-        filled.append(np.where(known, z, 0.0))
-        flag = (~known).astype(np.float64)
-        if flag.any() and not any(np.array_equal(flag, f) for f in flags):
-            flags.append(flag)
-    return filled, flags
-
-
 def oracle_pvalues_all_days(sim: SimulatedDiary) -> dict[str, float]:
     """The correctly specified model with the analysis' handling of unknown values.
 
@@ -226,13 +213,11 @@ def oracle_pvalues_all_days(sim: SimulatedDiary) -> dict[str, float]:
     for j, eff in enumerate(sim.truth.effects):
         ok = at_risk & ~np.isnan(cols[j])
         while True:
-            others, flags = _filled_with_flags([c[ok] for k, c in enumerate(cols) if k != j])
-            rare = [f for f in flags if f.sum() < MIN_UNKNOWN_DAYS]
-            if not rare:
+            others, flags = filled_with_flags([c[ok] for k, c in enumerate(cols) if k != j])
+            fewer = without_rare_unknown(ok, flags)
+            if fewer is None:
                 break
-            rows = np.flatnonzero(ok)
-            ok = ok.copy()
-            ok[rows[np.any(np.vstack(rare) == 1.0, axis=0)]] = False
+            ok = fewer
         X = np.column_stack([np.ones(int(ok.sum())), *others, *flags, cols[j][ok]])
         out[eff.factor] = _signed_lr_test(X, onset[ok], X.shape[1] - 1, eff.log_odds)
     return out

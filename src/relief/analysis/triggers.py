@@ -400,15 +400,10 @@ def _rows_for(
         kept, design, unknown = _adjuster_columns(
             x[ok], {k: columns[k][ok] for k in adj_keys}, extra, proxy_r
         )
-        # a pattern of unknown values on only a few days would be a parameter that those days
-        # alone estimate (one blank day: separation, and a fit that never settles); those few
-        # days are left out instead, as complete cases
-        rare = [u for u in unknown if u.sum() < MIN_UNKNOWN_DAYS]
-        if not rare:
+        fewer = without_rare_unknown(ok, unknown)
+        if fewer is None:
             break
-        rows = np.flatnonzero(ok)
-        ok = ok.copy()
-        ok[rows[np.any(np.vstack(rare) == 1.0, axis=0)]] = False
+        ok = fewer
     xs = x[ok]
     return _Rows(ok=ok, xs=xs, ys=onset[ok], kept=kept, adjusters=[*design, *unknown])
 
@@ -422,8 +417,6 @@ def _adjuster_columns(
     """The adjusters kept on these rows, their columns (unknown set to 0), and the distinct
     indicators of unknown values."""
     kept: list[tuple[str, int]] = []
-    design: list[FloatArray] = []
-    unknown: list[FloatArray] = []
     for k, z in adjusters.items():
         known = ~np.isnan(z)
         if int(known.sum()) < 3 or np.ptp(z[known]) == 0:
@@ -432,12 +425,38 @@ def _adjuster_columns(
         if k in extra and _near_duplicate(xs[known], z[known], proxy_r):
             continue
         kept.append(k)
-        design.append(np.where(known, z, 0.0))
-        if not known.all():
-            flag = (~known).astype(np.float64)
-            if not any(np.array_equal(flag, u) for u in unknown):
-                unknown.append(flag)
+    design, unknown = filled_with_flags([adjusters[k] for k in kept])
     return kept, design, unknown
+
+
+def filled_with_flags(columns: list[FloatArray]) -> tuple[list[FloatArray], list[FloatArray]]:
+    """Each column with its unknown values set to 0, and one indicator (1 where unknown) per
+    distinct pattern of unknown values, so that a day left blank adds one term, not one per column."""
+    filled: list[FloatArray] = []
+    flags: list[FloatArray] = []
+    for z in columns:
+        known = ~np.isnan(z)
+        filled.append(np.where(known, z, 0.0))
+        flag = (~known).astype(np.float64)
+        if flag.any() and not any(np.array_equal(flag, f) for f in flags):
+            flags.append(flag)
+    return filled, flags
+
+
+def without_rare_unknown(ok: npt.NDArray[np.bool_], flags: list[FloatArray]) -> npt.NDArray[np.bool_] | None:
+    """``ok`` without the days of the patterns of unknown values (``flags``, over the days of ``ok``)
+    that cover fewer than :data:`MIN_UNKNOWN_DAYS` days, or None when there is none.
+
+    Such a pattern would be a parameter that those few days alone estimate (one blank day:
+    separation, and a fit that never settles), so its days are left out, as complete cases.
+    Leaving them out can make another pattern rare: call again until it returns None.
+    """
+    rare = [f for f in flags if f.sum() < MIN_UNKNOWN_DAYS]
+    if not rare:
+        return None
+    fewer = ok.copy()
+    fewer[np.flatnonzero(ok)[np.any(np.vstack(rare) == 1.0, axis=0)]] = False
+    return fewer
 
 
 def _shortfall(minimum: MinimumData, n_days: int, events: int, exposed: int) -> list[str]:
