@@ -1,14 +1,9 @@
-"""The app with its URL configuration loaded up front, for gunicorn --preload.
+"""The app as gunicorn --preload loads it in the crash and load tests.
 
-Django loads the URLs (and through some views the analysis library) on the
-first request in each worker; loading them once in the master before the fork
-makes every worker ready at once, which keeps the crash and load tests short.
+``relief.wsgi`` already imports every view and freezes what it loaded before the fork; this module
+only keeps the name the tests start gunicorn with.
 """
 
-from django.urls import get_resolver
-
 from relief.wsgi import application
-
-get_resolver().url_patterns  # noqa: B018 - the import is the point
 
 __all__ = ["application"]

@@ -60,13 +60,10 @@ def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
             self.cfg.set("preload_app", True)
 
         def load(self) -> Any:
-            # lazy: command modules load before Django is set up (relief.cli.main)
-            from django.urls import get_resolver
-
-            # lazy: command modules load before Django is set up (relief.cli.main)
+            # lazy: command modules load before Django is set up (relief.cli.main); importing it
+            # loads every view and the knowledge base in the master, then freezes them (its docstring)
             from relief.wsgi import application
 
-            get_resolver().resolve("/")  # import every view module now, in the master
             return application
 
     worker = _start_worker() if with_worker else None
