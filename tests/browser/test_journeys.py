@@ -129,6 +129,16 @@ def test_the_month_calendar_shows_headache_migraine_and_dose_days(size, request)
     session.sign_in(person)
     session.open("/calendar/")
     session.screenshot(f"calendar-{size}")
+    # a month grid on every screen: a whole week side by side in one row, within the screen's width
+    # (on a phone the calendar once became the one-card-per-row list other tables turn into)
+    boxes = session.page.evaluate(
+        """() => [...document.querySelectorAll('table.calendar tbody tr')[1].children].map(cell => {
+              const box = cell.getBoundingClientRect(); return [box.left, box.top, box.right]; })"""
+    )
+    assert len(boxes) == 7
+    assert len({round(top) for _, top, _ in boxes}) == 1
+    assert [left for left, _, _ in boxes] == sorted(left for left, _, _ in boxes)
+    assert boxes[-1][2] <= session.page.viewport_size["width"]
     assert session.serious_accessibility_problems() == []
     session.tap(session.page.get_by_role("link", name=today.strftime("%A %-d %B"), exact=False).first)
     expect(session.page.get_by_role("heading", level=1)).to_be_visible()
