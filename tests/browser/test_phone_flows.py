@@ -439,3 +439,21 @@ def test_the_three_everyday_tasks_take_few_taps_on_the_demo_diary(phone):
 
     print(f"taps: attack with usual kratom {taps_a}, 2-hour outcome {taps_b}, evening check-in {taps_c}")
     assert (taps_a, taps_b, taps_c) == (2, 1, 3)
+
+
+def test_a_dose_puts_amount_and_unit_side_by_side_and_a_factor_keeps_its_unit_full_width(phone):
+    person = make_user("kim")
+    phone.sign_in(person)
+
+    def box(selector: str) -> dict[str, float]:
+        return phone.page.locator(selector).bounding_box()
+
+    phone.open("/treatments/doses/new/")
+    amount, unit = box("#id_amount"), box("#id_unit")
+    assert abs(amount["y"] - unit["y"]) < 2 and unit["x"] > amount["x"] + amount["width"]
+    assert box("#id_product")["y"] > unit["y"] + unit["height"]  # the next field starts below both
+
+    phone.open("/diary/factors/")
+    name, unit = box("#id_name"), box("#id_unit")
+    assert unit["x"] == name["x"] and unit["width"] == name["width"]  # no empty half beside it
+    assert unit["y"] > name["y"] + name["height"]
