@@ -89,3 +89,30 @@ def test_an_empty_diary_gets_honest_answers_not_errors() -> None:
 def test_the_power_calculation_matches_the_textbook_formula(p1: float, p2: float, expected: int) -> None:
     # Fleiss without continuity correction, 80 % power, two-sided 5 %
     assert attacks_per_group(p1, p2) == expected
+
+
+def test_when_untreated_attacks_are_rare_what_it_would_take_names_the_mix_and_rounds_the_count() -> None:
+    pairs = [_kratom_attack(d, 0.0 if d < 3 else 5.0) for d in range(0, 27, 3)]  # 1 of 9 pain free
+    untreated = [make_attack(40, hours=9.0)]  # 0 of 1
+    diary = make_diary(make_days(50), [a for a, _ in pairs] + untreated, [d for _, d in pairs])
+    q = _by_id(analyze(diary))["kratom_helps"]
+    assert q["status"] == "not_enough_data"
+    per_group = attacks_per_group((1 + 1) / (9 + 2), (0 + 1) / (1 + 2))
+    assert q["needed"].startswith(f"About {per_group} attacks with kratom and {per_group} without")
+    # one untreated attack in ten so far: about ten times the missing untreated ones, said as an estimate
+    exact = (per_group - 1) * 10
+    assert ", if 1 in 10 stay untreated as so far" in q["needed"]
+    rounded = int(q["needed"].split("roughly ")[1].split(" more attacks")[0].replace(",", ""))
+    assert rounded % 10 == 0 and abs(rounded - exact) <= exact * 0.05
+
+
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [(0, "0"), (7.2, "8"), (99, "99"), (100, "100"), (1291, "1,300"), (12_345.6, "12,000")],
+)
+def test_counts_below_a_hundred_stay_exact_and_larger_ones_keep_two_significant_figures(
+    count: float, said: str
+) -> None:
+    from relief.analysis.questions import _roughly
+
+    assert _roughly(count) == said

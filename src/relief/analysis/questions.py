@@ -99,6 +99,15 @@ def _shrunk(k: int, n: int) -> float:
     return (k + 1) / (n + 2)
 
 
+def _roughly(count: float) -> str:
+    """A count to read as an estimate: exact below 100, else to two significant figures (1,291 -> 1,300)."""
+    whole = math.ceil(count)
+    if whole < 100:
+        return str(whole)
+    step = 10 ** (len(str(whole)) - 2)
+    return f"{round(whole / step) * step:,}"
+
+
 def _weeks(attacks: float, attacks_per_week: float) -> str:
     if attacks_per_week <= 0:
         return ""
@@ -171,11 +180,20 @@ def kratom_helps(doc: dict[str, Any]) -> Answer:
             details=details,
         )
     per_group = attacks_per_group(_shrunk(k["k"], k["n"]), _shrunk(u["k"], u["n"]))
-    share_k = k["n"] / (k["n"] + u["n"])
-    more = max((per_group - k["n"]) / share_k, (per_group - u["n"]) / (1 - share_k), 0.0)
+    total = k["n"] + u["n"]
+    share_k = k["n"] / total
+    more_k, more_u = (per_group - k["n"]) / share_k, (per_group - u["n"]) / (1 - share_k)
+    more = max(more_k, more_u, 0.0)
+    # The rarer group sets the pace: with 1 untreated attack in 10, reaching 130 untreated ones takes
+    # some 1,300 more attacks in all, which reads as a contradiction unless the mix is named.
+    mix = ""
+    if more > 0 and more_u >= more_k and u["n"] < k["n"]:
+        mix = f", if {u['n']} in {total} stay untreated as so far"
+    elif more > 0 and more_k > more_u and k["n"] < u["n"]:
+        mix = f", if {k['n']} in {total} are treated with kratom as so far"
     needed = (
         f"About {per_group} attacks with kratom and {per_group} without (both with a known outcome) would be "
-        f"needed to tell a difference like this apart: roughly {math.ceil(more)} more attacks"
+        f"needed to tell a difference like this apart: roughly {_roughly(more)} more attacks{mix}"
         f"{_weeks(more, _attacks_per_week(doc))}."
     )
     return Answer(
