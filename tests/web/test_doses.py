@@ -83,6 +83,23 @@ def test_the_two_hour_question_appears_after_an_acute_dose_and_one_tap_answers_i
 
 
 @pytest.mark.django_db
+def test_the_two_hour_question_is_asked_for_a_day_and_then_left_to_the_dose_itself():
+    alice = make_user("alice")
+    yesterday = make_dose(alice, taken_at=ago(hours=23))
+    for days in range(2, 9):  # a week of acute doses nobody answered the question for
+        make_dose(alice, taken_at=ago(days=days))
+    client = signed_in(alice)
+    page = client.get(reverse("today")).content.decode()
+    assert page.count("How is the pain now?") == 1
+    assert reverse("treatments:outcome_quick", args=[yesterday.pk]) in page
+    reminders = client.get(reverse("reminders")).json()["outcomes"]
+    assert [r["id"] for r in reminders] == [str(yesterday.pk)]
+    # an older dose's outcome can still be given from the dose
+    old = Dose.objects.filter(user=alice).order_by("taken_at").first()
+    assert client.get(reverse("treatments:outcome", args=[old.pk])).status_code == 200
+
+
+@pytest.mark.django_db
 def test_the_full_outcome_form_keeps_earlier_answers():
     alice = make_user("alice")
     dose = make_dose(alice, taken_at=ago(hours=30))

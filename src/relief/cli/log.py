@@ -393,7 +393,7 @@ def log_outcome(dose_id: str | None, **fields: Any) -> None:
     if dose_id:
         dose = owned(Dose, user).filter(pk=dose_id).first() if is_uuid(dose_id) else None
     else:
-        pending = pending_outcomes(user, older_than_minutes=0)
+        pending = pending_outcomes(user, older_than_minutes=0, within=None)  # the latest, however old
         dose = pending[0] if pending else None
     if dose is None:
         raise ValidationError({"dose": "no such dose; give its id (see: relief list doses)"})

@@ -11,7 +11,7 @@ substance, a dose or a pain score: mail passes through other people's servers.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -29,12 +29,9 @@ from relief.diary.models import DayRecord
 from relief.exchange import weather
 from relief.insights import services as insights
 from relief.offline.models import forget_old_writes
-from relief.treatments.services import pending_outcomes
+from relief.treatments.services import OUTCOME_PROMPT_WINDOW, pending_outcomes
 
 log = logging.getLogger("relief.tasks")
-
-# Outcome prompts stop after a day: nobody remembers how a dose worked two days later.
-OUTCOME_PROMPT_WINDOW = timedelta(hours=24)
 
 
 def build_huey(name: str = "relief") -> Huey:

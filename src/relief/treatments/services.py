@@ -214,14 +214,25 @@ def add_custom_unit(user: User, *, name: str, grams: float, **fields: Any) -> Cu
     return unit
 
 
-def pending_outcomes(user: User, *, older_than_minutes: int = 120) -> list[Dose]:
-    """Acute doses taken at least two hours ago whose 2-hour pain is not recorded yet."""
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+# Asking how a dose worked stops after a day: nobody remembers the pain two hours after a dose taken
+# two days ago, and a week of unanswered prompts would push the attack button off a phone's screen.
+# An older dose's outcome can still be entered from the dose itself.
+OUTCOME_PROMPT_WINDOW = timedelta(hours=24)
+
+
+def pending_outcomes(
+    user: User, *, older_than_minutes: int = 120, within: timedelta | None = OUTCOME_PROMPT_WINDOW
+) -> list[Dose]:
+    """Acute doses taken at least two hours ago, and at most ``within`` ago (None: ever), whose 2-hour
+    pain is not recorded yet; the latest first."""
+    now = timezone.now()
+    doses = Dose.objects.filter(
+        user=user, reason=Dose.Reason.ACUTE, taken_at__lte=now - timedelta(minutes=older_than_minutes)
+    )
+    if within is not None:
+        doses = doses.filter(taken_at__gte=now - within)
     return list(
-        Dose.objects.filter(user=user, reason=Dose.Reason.ACUTE, taken_at__lte=cutoff)
-        .exclude(outcome__pain_2h__isnull=False)
-        .select_related("substance")
-        .order_by("-taken_at")[:20]
+        doses.exclude(outcome__pain_2h__isnull=False).select_related("substance").order_by("-taken_at")[:20]
     )
 
 
