@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from relief.diary.templatetags.attack_mode import doses_text, fold_cautions
+from relief.diary.templatetags.attack_mode import doses_text, fold_cautions, group_by_doses
 from relief.safety.preview import PREVIEW_ID
 from tests.factories import ago, make_attack, make_dose, make_medication, make_product, make_user
 from tests.web.helpers import signed_in
@@ -81,6 +81,19 @@ def test_dangerous_cautions_come_first_and_same_titles_stay_together():
     ]
 
 
+def test_cautions_for_the_same_doses_share_one_heading_and_the_most_serious_group_comes_first():
+    rows = [
+        {"label": "A", "alerts": [caution("Driving"), caution("Rising", "1")]},
+        {"label": "B", "alerts": [caution("Driving"), caution("Do not combine", level="dangerous")]},
+    ]
+    groups = group_by_doses(fold_cautions(rows), ["A", "B"])
+    assert [(g["doses"], [c["alert"]["title"] for c in g["cards"]]) for g in groups] == [
+        ("B", ["Do not combine"]),
+        ("any of the doses below", ["Driving"]),
+        ("A", ["Rising"]),
+    ]
+
+
 @pytest.mark.django_db
 def test_attack_mode_shows_an_interaction_once_for_every_kratom_product_above_the_buttons():
     person = make_user()
@@ -96,8 +109,17 @@ def test_attack_mode_shows_an_interaction_once_for_every_kratom_product_above_th
     page = signed_in(person).get(reverse("diary:attack_home"), follow=True).content.decode()
 
     panel = page[page.index('id="took-h"') : page.index('id="sym-h"')]
-    summaries = [" ".join(t.split()) for t in re.findall(r'<summary class="alert-title">(.*?)<span', panel)]
-    assert summaries == [
-        "Before any of the doses below: Combination to check: kratom and Amitriptyline",  # was three cards
-        "Before Kratom 5 g · Green Maeng Da: 5 g of kratom leaf compared with published bands",  # its own
+    shown = [
+        " ".join(t.split())
+        for t in re.findall(
+            r'<p class="preview-for"[^>]*>(.*?)</p>|<summary class="alert-title">(.*?)<span', panel
+        )
+        for t in t
+        if t
+    ]
+    assert shown == [
+        "Before any of the doses below:",
+        "Combination to check: kratom and Amitriptyline",  # was three cards
+        "Before Kratom 5 g · Green Maeng Da:",
+        "5 g of kratom leaf compared with published bands",  # its own
     ]

@@ -1,4 +1,4 @@
-"""Attack mode's cautions before a one-tap usual dose: one card per distinct caution, naming its doses.
+"""Attack mode's cautions before a one-tap usual dose: one card per distinct caution, under its doses.
 
 The safety engine previews each usual dose on its own (relief.safety.templatetags.safety_alerts),
 so a caution about kratom itself (an interaction with a standing medication, a legal notice, driving)
@@ -96,13 +96,23 @@ def usual_dose_previews(user: Any, usual: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def group_by_doses(cards: list[dict[str, Any]], every: list[str]) -> list[dict[str, Any]]:
+    """``[{doses, cards}]``: the cards that apply to the same doses under one "Before …" heading.
+
+    Naming the doses on every card made each summary three or four lines on a phone and pushed the
+    dose buttons a screen down; said once per group, each caution is one line. Groups come in the
+    order of their first card, so the group with the most serious caution still comes first.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for card in cards:
+        groups.setdefault(doses_text(card["labels"], every), []).append(card)
+    return [{"doses": doses, "cards": members} for doses, members in groups.items()]
+
+
 @register.inclusion_tag("diary/_usual_cautions.html", takes_context=True)
 def usual_dose_cautions(context: template.Context, usual: list[Any]) -> dict[str, Any]:
-    """What would fire if a usual dose were taken now, one card per distinct caution."""
+    """What would fire if a usual dose were taken now: one card per distinct caution, grouped by the
+    doses it applies to."""
     user = getattr(context.get("request"), "user", None)
     rows = usual_dose_previews(user, usual) if user is not None and user.is_authenticated else []
-    cards = fold_cautions(rows)
-    every = [item.label for item in usual]
-    for card in cards:
-        card["doses"] = doses_text(card["labels"], every)
-    return {"cards": cards}
+    return {"groups": group_by_doses(fold_cautions(rows), [item.label for item in usual])}
