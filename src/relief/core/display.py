@@ -1,4 +1,5 @@
-"""One way to write dates and moments for people: "Tue 1 Dec", the year only when it is not this year.
+"""One way to write dates, moments and amounts for people: "Tue 1 Dec", the year only when it is not
+this year; "3.5 g", never "3.50 g".
 
 Moments are shown in the active time zone (``journal_view`` makes it the
 person's own) and carry their date only when it is not today.
@@ -31,7 +32,13 @@ def moment_text(value: datetime) -> str:
     return clock if local.date() == timezone.localdate() else f"{day_text(local.date())} {clock}"
 
 
+def amount_text(value: float) -> str:
+    """An amount as typed: at most two decimals and no trailing zeros ('3.5', '0.25', '400', '0.33')."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def dose_label(dose: Any) -> str:
     """A dose as the person knows it: '2 g Kratom at 14:05' (with the day when not today)."""
-    amount = f"{dose.amount:g} {dose.unit} " if dose.amount is not None else ""
+    amount = f"{amount_text(dose.amount)} {dose.unit} " if dose.amount is not None else ""
     return f"{amount}{dose.substance.name} at {moment_text(dose.taken_at)}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from relief.core.display import amount_text
 from relief.safety.models import DiarySummary
 from relief.safety.summary import D_AMOUNT, D_AT, D_ID, D_PRODUCT, D_REASON, D_SUBSTANCE, D_UNIT, LOOKBACK
 from relief.treatments.models import Dose
@@ -33,7 +34,7 @@ class Usual:
     @property
     def label(self) -> str:
         dose = self.template
-        amount = f" {dose.amount:g} {dose.unit}" if dose.amount is not None else ""
+        amount = f" {amount_text(dose.amount)} {dose.unit}" if dose.amount is not None else ""
         product = f" · {dose.product.name}" if dose.product is not None else ""
         return f"{dose.substance.name}{amount}{product}"
 

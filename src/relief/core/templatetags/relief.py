@@ -14,7 +14,7 @@ from django import template
 from django.utils import timezone
 
 from relief.core import alerts
-from relief.core.display import day_text, moment_text
+from relief.core.display import amount_text, day_text, moment_text
 
 register = template.Library()
 
@@ -45,6 +45,12 @@ def day(value: date | datetime | str | None) -> str:
         except ValueError:
             return value
     return day_text(value) if isinstance(value, date) else ""
+
+
+@register.filter
+def amount(value: float | None) -> str:
+    """A dose's or a lab value's amount: '3.5', not the '3.50' of floatformat:"-2"."""
+    return amount_text(value) if isinstance(value, int | float) else ""
 
 
 @register.filter
