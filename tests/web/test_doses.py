@@ -297,3 +297,17 @@ def test_a_new_person_sees_how_to_get_started_until_something_is_logged():
     assert "Getting started" in signed_in(alice).get(reverse("today")).content.decode()
     make_dose(alice)
     assert "Getting started" not in signed_in(alice).get(reverse("today")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_outcome_form_says_each_question_once():
+    alice = make_user("alice")
+    dose = make_dose(alice, taken_at=ago(hours=3))
+    page = signed_in(alice).get(reverse("treatments:outcome", args=[dose.pk])).content.decode()
+    assert "Most bothersome symptom gone at 2 hours" in page and "Took something else (rescue)" in page
+    for repeated in (
+        "Most bothersome symptom gone at 2 h<",
+        "Minutes until relief began",
+        "Took rescue medication",
+    ):
+        assert repeated not in page

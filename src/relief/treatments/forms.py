@@ -130,9 +130,11 @@ class OutcomeForm(forms.ModelForm):
             "mbs_gone_2h": "Most bothersome symptom gone at 2 hours",
             "relief_after_min": "Minutes until it started to help",
             "rescue_taken": "Took something else (rescue)",
-            "rescue_after_min": "Minutes after this dose",
+            "rescue_after_min": "If so, how many minutes after this dose",
             "returned_24h": "The headache came back within 24 hours",
         }
+        # The model's help texts (kept for the API's documentation) only repeat these labels.
+        help_texts = dict.fromkeys(["mbs_gone_2h", "relief_after_min", "rescue_taken", "returned_24h"], "")
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
