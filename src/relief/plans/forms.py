@@ -44,6 +44,8 @@ class LimitsForm(forms.ModelForm):
             "max_daily_amount": "At most this much in one day",
             "max_daily_unit": "Unit",
         }
+        # the model's help texts repeat these labels after "Your own limit:"; the page says it once
+        help_texts = dict.fromkeys(["max_days_per_month", "min_hours_between"], "")
 
 
 class DecisionForm(forms.ModelForm):

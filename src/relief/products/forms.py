@@ -53,6 +53,8 @@ class LabReportForm(forms.ModelForm):
             "ecoli_detected": forms.NullBooleanSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        # the model's help texts only repeat what these labels say
+        help_texts = dict.fromkeys(["mitragynine_mg_per_g", "seven_oh_pct_alkaloids"], "")
         labels = {
             "mitragynine_mg_per_g": "Mitragynine (mg per g; 1 % = 10 mg/g)",
             "seven_oh_mg_per_g": "7-OH-mitragynine (mg per g)",

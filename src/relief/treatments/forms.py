@@ -158,7 +158,8 @@ class CustomUnitForm(forms.ModelForm):
     class Meta:
         model = CustomUnit
         fields = ["name", "grams", "product"]
-        labels = {"grams": "Grams in one", "product": "Only for this product (optional)"}
+        labels = {"grams": "Grams in one unit", "product": "Only for this product (optional)"}
+        help_texts = {"grams": "For example 0.5 for a capsule of 500 mg"}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
