@@ -156,3 +156,21 @@ def test_every_command_has_help_with_an_example():
 
 def test_the_cli_reference_in_docs_is_up_to_date():
     assert (DOCS / "cli.md").read_text() == cli_markdown(), "run: relief docs cli > docs/cli.md"
+
+
+def test_a_new_one_time_sign_in_link_for_a_named_account_signs_that_account_in_once():
+    from django.test import Client
+
+    make_user("robin")
+    result = CliRunner().invoke(cli, ["user", "link", "robin", "--url", "https://journal.example.org/"])
+    assert result.exit_code == 0, result.output
+    link = result.stdout.strip()
+    assert link.startswith("https://journal.example.org/accounts/link/")
+    path = link.removeprefix("https://journal.example.org")
+    browser = Client()
+    assert browser.post(path).status_code == 302
+    assert browser.get("/").context["user"].username == "robin"
+    assert Client().post(path).status_code == 410  # used up
+
+    unknown = CliRunner().invoke(cli, ["user", "link", "nobody"])
+    assert unknown.exit_code == 1 and "no account named 'nobody'" in unknown.output

@@ -15,8 +15,9 @@ def user() -> None:
     """Manage accounts on this install.
 
     \b
-    Example:
+    Examples:
       relief user create alex --password-prompt
+      relief user link alex
     """
 
 
@@ -48,6 +49,41 @@ def user_create(name: str, email: str, time_zone: str | None, password_prompt: b
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     echo_json({"created": account.username})
+
+
+@user.command("link")
+@click.argument("name", required=False)
+@click.option(
+    "--url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where the web app is reached, as the browser will open it.",
+)
+def user_link(name: str | None, url: str) -> None:
+    """Print a one-time sign-in link for an account (the only one, or NAME), valid for 15 minutes.
+
+    For when the link `relief serve` printed has expired or there are several accounts. It signs in
+    without a password, so send it only to the account's owner.
+
+    \b
+    Example:
+      relief user link alex --url https://journal.example.org
+    """
+    # lazy: command modules load before Django is set up (relief.cli.main)
+    from relief.accounts.services import AccountError, resolve_user
+    from relief.accounts.services_links import LIFETIME, create_login_link
+
+    # lazy: cycle: relief.cli imports the command modules while it is being built
+    from relief.cli import ensure_migrated
+
+    ensure_migrated()
+    try:
+        account = resolve_user(name or click.get_current_context().find_root().obj.get("username"))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    minutes = int(LIFETIME.total_seconds() // 60)
+    click.echo(f"One-time sign-in link for {account.username} (within {minutes} minutes):", err=True)
+    click.echo(f"{url.rstrip('/')}{create_login_link(account)}")
 
 
 @user.command("list")
