@@ -457,3 +457,25 @@ def test_a_dose_puts_amount_and_unit_side_by_side_and_a_factor_keeps_its_unit_fu
     name, unit = box("#id_name"), box("#id_unit")
     assert unit["x"] == name["x"] and unit["width"] == name["width"]  # no empty half beside it
     assert unit["y"] > name["y"] + name["height"]
+
+
+def test_check_boxes_keep_their_size_and_their_label_beside_them_with_help_below(phone):
+    phone.sign_in(make_user("kai"))
+    phone.open("/accounts/settings/")
+    rows = phone.page.evaluate(
+        """() => [...document.querySelectorAll('.field.check')].map(row => {
+              const box = row.querySelector('input[type=checkbox]').getBoundingClientRect();
+              const label = row.querySelector('label').getBoundingClientRect();
+              const help = row.querySelector('.help');
+              return {width: box.width, boxTop: box.top, boxBottom: box.bottom, labelLeft: label.left,
+                      boxRight: box.right, labelTop: label.top,
+                      helpTop: help ? help.getBoundingClientRect().top : null,
+                      labelBottom: label.bottom};
+           })"""
+    )
+    assert len(rows) >= 5 and any(r["helpTop"] is not None for r in rows)
+    for row in rows:
+        assert abs(row["width"] - rows[0]["width"]) < 0.5  # a long label never squeezes its box
+        assert row["labelLeft"] > row["boxRight"] and row["labelTop"] < row["boxBottom"]  # beside it
+        if row["helpTop"] is not None:
+            assert row["helpTop"] >= row["labelBottom"] - 1  # its help under it, not in a column
