@@ -251,6 +251,32 @@ def test_the_dose_form_starts_from_the_attack_given_and_ignores_a_strangers_atta
 
 
 @pytest.mark.django_db
+def test_a_dose_logged_from_the_ordinary_form_during_an_attack_belongs_to_that_attack():
+    from tests.factories import make_attack
+
+    alice = make_user("alice")
+    forgotten = make_attack(alice, started_at=ago(days=4))  # never ended: not offered
+    ended = make_attack(alice, started_at=ago(hours=5), ended_at=ago(hours=4))
+    client = signed_in(alice)
+    page = client.get(reverse("treatments:dose_new")).content.decode()
+    attack_select = page.split('name="attack"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{forgotten.pk}" selected' not in attack_select
+    assert f'value="{ended.pk}" selected' not in attack_select
+
+    ongoing = make_attack(alice, started_at=ago(minutes=40))
+    page = client.get(reverse("treatments:dose_new")).content.decode()
+    attack_select = page.split('name="attack"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{ongoing.pk}" selected' in attack_select
+    assert str(forgotten.pk) in attack_select and f'value="{ended.pk}" selected' not in attack_select
+    assert "<h1>Log a dose</h1>" in page  # the ordinary form, not attack mode's "Something else"
+
+    data = {"substance": substance("kratom").pk, "amount": "3", "unit": "g", "taken_at": _local(ago(minutes=5)),
+            "reason": "acute", "route": "oral", "attack": ongoing.pk}  # fmt: skip
+    assert client.post(reverse("treatments:dose_new"), data).status_code == 302
+    assert Dose.objects.get(user=alice).attack == ongoing
+
+
+@pytest.mark.django_db
 def test_the_reminder_feed_holds_only_the_persons_own_doses():
     alice = make_user("alice")
     make_dose(make_user("bob"), taken_at=ago(hours=3))
@@ -311,3 +337,27 @@ def test_the_outcome_form_says_each_question_once():
         "Took rescue medication",
     ):
         assert repeated not in page
+
+
+@pytest.mark.django_db
+def test_a_usual_dose_tapped_on_the_today_page_during_an_attack_belongs_to_it():
+    from tests.factories import make_attack
+
+    alice = make_user("alice")
+    usual = make_dose(alice, amount=2, reason="chronic", taken_at=ago(days=2))
+    forgotten = make_attack(alice, started_at=ago(days=4))
+    client = signed_in(alice)
+    page = client.get(reverse("today")).content.decode()
+    assert f'name="template" value="{usual.pk}"' in page
+    assert f'name="attack" value="{forgotten.pk}"' not in page  # left open for days: not "ongoing"
+
+    ongoing = make_attack(alice, started_at=ago(minutes=30))
+    for path in (reverse("today"), reverse("treatments:dose_new")):
+        page = client.get(path).content.decode()
+        usual_form = page.split('action="/treatments/doses/repeat/"', 1)[1].split("</form>", 1)[0]
+        assert f'name="attack" value="{ongoing.pk}"' in usual_form, path
+
+    response = client.post(reverse("treatments:dose_repeat"), {"template": usual.pk, "attack": ongoing.pk})
+    assert response.status_code == 302
+    tapped = Dose.objects.filter(user=alice).latest("taken_at")
+    assert tapped.attack == ongoing and tapped.reason == Dose.Reason.ACUTE

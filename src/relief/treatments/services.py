@@ -214,6 +214,25 @@ def add_custom_unit(user: User, *, name: str, grams: float, **fields: Any) -> Cu
     return unit
 
 
+# An attack left open for longer than this was probably never ended; it is not offered for a new dose.
+ONGOING_AT_MOST = timedelta(hours=72)
+
+
+def ongoing_attack(user: User) -> Attack | None:
+    """The attack going on now, if any: a dose logged during it belongs to it.
+
+    Without the link an attack treated from the ordinary dose form counted as untreated in the
+    analysis, and its dose was left out of how treatments worked.
+    """
+    now = timezone.now()
+    return (
+        owned(Attack, user)
+        .filter(ended_at__isnull=True, started_at__lte=now, started_at__gte=now - ONGOING_AT_MOST)
+        .order_by("-started_at")
+        .first()
+    )
+
+
 # Asking how a dose worked stops after a day: nobody remembers the pain two hours after a dose taken
 # two days ago, and a week of unanswered prompts would push the attack button off a phone's screen.
 # An older dose's outcome can still be entered from the dose itself.

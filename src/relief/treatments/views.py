@@ -26,6 +26,7 @@ from relief.treatments.services import (
     find_substance,
     log_dose,
     log_outcome,
+    ongoing_attack,
     resolve_dose_refs,
 )
 from relief.treatments.usual import usual_doses
@@ -53,6 +54,8 @@ def _dose_initial(request: AuthedRequest) -> dict[str, Any]:
         strict=False,
     )
     attack, product = refs.attack, refs.product
+    if attack is None and not request.GET.get("date"):
+        attack = ongoing_attack(request.user)
     if attack is not None:
         initial.update(attack=attack.pk, reason=Dose.Reason.ACUTE)
     if product is not None:
@@ -82,13 +85,16 @@ def dose_new(request: AuthedRequest) -> HttpResponse:
                 else reverse("day", args=[_day_of(dose)])
             )
             return saved(request, f"Saved: {dose.substance.name}.", result.alerts, next_url(request, to))
-    attack_id = form.initial.get("attack")
+    # Opened from attack mode ("Something else"); an ongoing attack preselected on the ordinary form
+    # leaves the page as it is.
+    attack_id = form.initial.get("attack") if request.GET.get("attack") else None
     context = {
         "form": form,
         "title": "Something else" if attack_id else "Log a dose",
         "usual": usual_doses(request.user, during_attack=bool(attack_id)),
         "attack": attack_id or "",
         "attack_mode": bool(attack_id),
+        "ongoing": form.initial.get("attack") or "",  # the one-tap usual doses belong to it too
     }
     return render(request, "treatments/dose_form.html", context)
 
