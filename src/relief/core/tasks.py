@@ -29,7 +29,7 @@ from relief.diary.models import DayRecord
 from relief.exchange import weather
 from relief.insights import services as insights
 from relief.offline.models import forget_old_writes
-from relief.treatments.services import OUTCOME_PROMPT_WINDOW, pending_outcomes
+from relief.treatments.services import pending_outcomes
 
 log = logging.getLogger("relief.tasks")
 
@@ -74,11 +74,6 @@ def _first_time(key: str) -> bool:
     return bool(huey.put_if_empty(f"relief:sent:{key}", "1"))
 
 
-def due_outcome_prompts(user: Any, now: datetime) -> list[Any]:
-    """Acute doses of the last day whose 2-hour result is missing and that were not prompted yet."""
-    return [dose for dose in pending_outcomes(user) if dose.taken_at >= now - OUTCOME_PROMPT_WINDOW]
-
-
 def checkin_due(user: Any, now: datetime) -> bool:
     """The person asked for a daily check-in, its local time has passed, and today has no record yet."""
     profile = get_profile(user)
@@ -95,7 +90,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     sent = {"outcome_prompts": 0, "checkins": 0}
     for user in get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk"):
-        doses = [d for d in due_outcome_prompts(user, now) if _first_time(f"outcome:{d.pk}")]
+        doses = [d for d in pending_outcomes(user, now=now) if _first_time(f"outcome:{d.pk}")]
         if doses:
             count = len(doses)
             send_mail(

@@ -21,13 +21,14 @@ from django.utils import timezone
 from huey import crontab
 
 from relief.accounts.services import time_zone_of
-from relief.core.tasks import checkin_due, due_outcome_prompts, huey
+from relief.core.tasks import checkin_due, huey
 from relief.core.timeutil import zone
 from relief.diary.models import Attack
 from relief.plans.models import TaperStep, Trial
 from relief.plans.services import due_reassessments
 from relief.push.models import PushSubscription, SentPush
 from relief.push.services import Message, first_time, preferences_of, push_enabled, quiet_now, send
+from relief.treatments.services import pending_outcomes
 
 log = logging.getLogger("relief.push")
 
@@ -123,7 +124,7 @@ def remind(user: User, now: datetime) -> dict[str, int]:
     prefs = preferences_of(user)
     details = prefs.show_details
     if prefs.outcome:
-        for dose in due_outcome_prompts(user, now):
+        for dose in pending_outcomes(user, now=now):
             if first_time(user, f"outcome:{dose.pk}"):
                 sent["outcome"] += bool(send(user, outcome_message(user, dose, details), now=now))
     if prefs.checkin and checkin_due(user, now):

@@ -8,7 +8,7 @@ all or nothing and run the safety checks. ``resolve_dose_refs`` turns the names 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -240,11 +240,15 @@ OUTCOME_PROMPT_WINDOW = timedelta(hours=24)
 
 
 def pending_outcomes(
-    user: User, *, older_than_minutes: int = 120, within: timedelta | None = OUTCOME_PROMPT_WINDOW
+    user: User,
+    *,
+    older_than_minutes: int = 120,
+    within: timedelta | None = OUTCOME_PROMPT_WINDOW,
+    now: datetime | None = None,
 ) -> list[Dose]:
-    """Acute doses taken at least two hours ago, and at most ``within`` ago (None: ever), whose 2-hour
-    pain is not recorded yet; the latest first."""
-    now = timezone.now()
+    """Acute doses taken at least two hours before ``now``, and at most ``within`` before it (None:
+    ever), whose 2-hour pain is not recorded yet; the latest first."""
+    now = now or timezone.now()
     doses = Dose.objects.filter(
         user=user, reason=Dose.Reason.ACUTE, taken_at__lte=now - timedelta(minutes=older_than_minutes)
     )
