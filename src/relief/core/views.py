@@ -30,7 +30,7 @@ from relief.diary.services import entries_for_day
 from relief.safety import summary
 from relief.safety.engine import UnknownAlertError, acknowledge_keys
 from relief.treatments.models import Dose
-from relief.treatments.services import ONGOING_AT_MOST, pending_outcomes
+from relief.treatments.services import ongoing_attack, pending_outcomes
 from relief.treatments.usual import usual_doses
 from relief.treatments.views import followups
 
@@ -78,17 +78,13 @@ def today(request: AuthedRequest) -> HttpResponse:
     checked_in = summary.has_day(known, day)
     if checked_in is None:  # a clock far ahead of the summary: ask the rows
         checked_in = DayRecord.objects.filter(user=user, date=day).exists()
-    open_attack = summary.open_attack(known)
     context = {
         "checkin_due": checkin_due(user, day, checked_in),
         "is_new": not (counts["doses"] or counts["attacks"] or counts["days"]),
         "day": day,
         "entries": entries_for_day(user, day, known=known),
-        "open_attack": open_attack,
-        # a usual dose tapped while it goes on belongs to it (one left open for days does not count)
-        "ongoing": open_attack
-        if open_attack and open_attack.started_at >= timezone.now() - ONGOING_AT_MOST
-        else None,
+        "open_attack": summary.open_attack(known),
+        "ongoing": ongoing_attack(user, known=known),  # a usual dose tapped now belongs to it
         "pending": with_outcome_urls(pending_outcomes(user)),
         "followups": with_outcome_urls(followups(user) if counts["outcomes"] else []),
         "checked_in": checked_in,

@@ -31,6 +31,7 @@ from relief.core.services import (
 from relief.core.validation import is_uuid
 from relief.diary.models import Attack
 from relief.products.models import Batch, Product
+from relief.safety import summary
 from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedication, Substance
 
 
@@ -218,13 +219,23 @@ def add_custom_unit(user: User, *, name: str, grams: float, **fields: Any) -> Cu
 ONGOING_AT_MOST = timedelta(hours=72)
 
 
-def ongoing_attack(user: User) -> Attack | None:
+def ongoing_attack(
+    user: User, *, known: summary.DiarySummary | None = None
+) -> Attack | summary.AttackSpan | None:
     """The attack going on now, if any: a dose logged during it belongs to it.
 
     Without the link an attack treated from the ordinary dose form counted as untreated in the
-    analysis, and its dose was left out of how treatments worked.
+    analysis, and its dose was left out of how treatments worked. With the person's running summary
+    (``known``, which holds every open attack) the answer comes from it instead of a query.
     """
     now = timezone.now()
+    if known is not None:
+        spans = [
+            a
+            for a in summary.attack_spans(known)
+            if a.ended_at is None and now - ONGOING_AT_MOST <= a.started_at <= now
+        ]
+        return max(spans, key=lambda a: a.started_at) if spans else None
     return (
         owned(Attack, user)
         .filter(ended_at__isnull=True, started_at__lte=now, started_at__gte=now - ONGOING_AT_MOST)
