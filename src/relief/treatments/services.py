@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -219,6 +219,10 @@ def add_custom_unit(user: User, *, name: str, grams: float, **fields: Any) -> Cu
 ONGOING_AT_MOST = timedelta(hours=72)
 
 
+@overload
+def ongoing_attack(user: User) -> Attack | None: ...
+@overload
+def ongoing_attack(user: User, *, known: summary.DiarySummary) -> summary.AttackSpan | None: ...
 def ongoing_attack(
     user: User, *, known: summary.DiarySummary | None = None
 ) -> Attack | summary.AttackSpan | None:
