@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from relief.accounts.services import checkin_day_for
 from relief.diary.models import Attack, DayFactor, DayRecord
 from relief.diary.services import Pain, log_attack, log_day
 from relief.treatments.models import Dose, DoseOutcome
@@ -81,7 +82,7 @@ def test_the_daily_check_in_puts_tracked_factors_first_and_saves(size, request):
     person = make_user("kim")
     log_day(
         person,
-        day=timezone.localdate() - timedelta(days=1),
+        day=checkin_day_for(person) - timedelta(days=1),
         factors={"Red wine": None, "Skipped lunch": None},
     )
     session.sign_in(person)
@@ -93,7 +94,7 @@ def test_the_daily_check_in_puts_tracked_factors_first_and_saves(size, request):
     session.page.get_by_label("Hours slept").fill("7.5")
     session.tap(session.page.get_by_role("button", name="Save check-in"))
 
-    record = DayRecord.objects.get(user=person, date=timezone.localdate())
+    record = DayRecord.objects.get(user=person, date=checkin_day_for(person))  # today, or last evening
     assert (record.worst_pain, record.sleep_hours) == (3, 7.5)
     assert [f.tag.name for f in DayFactor.objects.filter(day=record)] == ["Red wine"]
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from relief.accounts.services import checkin_day_for
 from relief.diary.models import DayFactor, DayRecord, FactorTag
 from relief.diary.services import log_day
 from tests.factories import make_user
@@ -37,7 +38,8 @@ def test_a_check_in_saves_the_day_its_factors_and_new_ones():
     response = post_form(strict(alice), reverse("diary:checkin"), data)
     assert response.status_code == 302
     record = DayRecord.objects.get(user=alice)
-    assert (record.date, record.worst_pain, record.sleep_hours) == (timezone.localdate(), 3, 6.5)
+    # today, or yesterday evening's check-in between midnight and 04:00 ("my day ends at")
+    assert (record.date, record.worst_pain, record.sleep_hours) == (checkin_day_for(alice), 3, 6.5)
     names = sorted(f.tag.name for f in DayFactor.objects.filter(day=record))
     assert names == ["Bright sun", "Red wine", "long drive"]
 

@@ -16,9 +16,8 @@ from typing import Any
 import pandas as pd
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
-from relief.accounts.services import create_account, get_profile
+from relief.accounts.services import checkin_day_for, create_account, get_profile
 from relief.analysis.frames import DAY_COLUMNS
 from relief.analysis.simulate import SimConfig, simulate_diary
 from relief.core.timeutil import make_aware_local
@@ -97,14 +96,20 @@ def create_demo(
     end: date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Create an account with ``days`` days of simulated diary ending yesterday; ``progress`` hears each step."""
+    """Create an account with ``days`` days of simulated diary ending yesterday; ``progress`` hears each step.
+
+    Yesterday is the demo person's own: the day before the one a check-in made now would be for, in
+    their time zone. (The server's date ran a day ahead of theirs for six hours each evening, and
+    the diary's last day then held entries still in the future; and between midnight and their "my
+    day ends at" the evening's check-in was already filled in.)
+    """
     say = progress or (lambda text: None)
     say(f"Simulating {days} days of headaches, doses and check-ins")
-    end = end or (timezone.now().astimezone(timezone.get_current_timezone()).date() - timedelta(days=1))
+    user = create_account(username, password=None, time_zone=DEMO_TIME_ZONE)
+    end = end or (checkin_day_for(user) - timedelta(days=1))
     start = end - timedelta(days=days - 1)
     sim = simulate_diary(days=days, seed=seed, start=start, config=SimConfig(time_zone=DEMO_TIME_ZONE))
     diary = sim.diary
-    user = create_account(username, password=None, time_zone=DEMO_TIME_ZONE)
     profile = get_profile(user)
     profile.country, profile.region, profile.city = "US", "US-WI", "Madison"
     profile.sex, profile.track_menstruation, profile.birth_year, profile.drives = "female", True, 1988, True
