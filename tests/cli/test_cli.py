@@ -174,3 +174,34 @@ def test_a_new_one_time_sign_in_link_for_a_named_account_signs_that_account_in_o
 
     unknown = CliRunner().invoke(cli, ["user", "link", "nobody"])
     assert unknown.exit_code == 1 and "no account named 'nobody'" in unknown.output
+
+
+def test_an_acute_dose_logged_during_an_open_attack_treats_it_unless_told_otherwise():
+    attack = json.loads(run("log", "attack", "--start", "1h ago", "--pain", "6").stdout)["entry"]
+    linked = run("log", "dose", "kratom", "2", "g", "--at", "30m ago")
+    assert json.loads(linked.stdout)["entry"]["attack_id"] == attack["id"]
+    assert "Linked to the attack going on since" in linked.stderr and "--no-attack" in linked.stderr
+
+    apart = json.loads(run("log", "dose", "ibuprofen", "400", "mg", "--no-attack").stdout)["entry"]
+    earlier = json.loads(run("log", "dose", "kratom", "2", "g", "--at", "3h ago").stdout)["entry"]
+    preventive = json.loads(run("log", "dose", "magnesium", "400", "mg", "--reason", "preventive").stdout)[
+        "entry"
+    ]
+    assert apart["attack_id"] is None  # the person said so
+    assert earlier["attack_id"] is None  # taken before the attack began
+    assert preventive["attack_id"] is None  # not taken for an attack
+    assert Dose.objects.filter(attack_id=attack["id"]).count() == 1
+
+
+def test_a_dose_is_not_linked_to_an_ended_attack_or_one_left_open_for_days():
+    run("log", "attack", "--start", "5h ago", "--end", "2h ago", "--pain", "6")
+    run("log", "attack", "--start", "4 days ago", "--pain", "5")
+    dose = run("log", "dose", "kratom", "2", "g")
+    assert json.loads(dose.stdout)["entry"]["attack_id"] is None
+    assert "Linked" not in dose.stderr
+
+
+def test_naming_an_attack_and_refusing_one_at_once_is_a_usage_error():
+    result = run("log", "dose", "kratom", "2", "g", "--attack", "4f1c", "--no-attack")
+    assert result.exit_code == 2 and "not both" in result.output
+    assert not Dose.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, overload
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -189,7 +190,13 @@ def log_attack(
 @click.option("--batch", default=None, help="Lot number (or id) of the batch.")
 @click.option("--route", default="oral", show_default=True)
 @click.option("--stomach", type=click.Choice(["empty", "light", "full"]), default=None)
-@click.option("--attack", "attack_id", default=None, help="Id of the attack this dose treats.")
+@click.option(
+    "--attack",
+    "attack_id",
+    default=None,
+    help="Id of the attack this dose treats (default for an acute dose: the attack going on, if any).",
+)
+@click.option("--no-attack", is_flag=True, help="Keep the dose apart from the attack going on.")
 @click.option("--estimate", is_flag=True, help="The amount is an estimate.")
 @click.option("--notes", default="")
 @reports_errors
@@ -204,6 +211,7 @@ def log_dose(
     route: str,
     stomach: str | None,
     attack_id: str | None,
+    no_attack: bool,
     estimate: bool,
     notes: str,
 ) -> None:
@@ -213,28 +221,41 @@ def log_dose(
     Examples:
       relief log dose kratom 3 g --product "Red Bali" --stomach empty
       relief log dose sumatriptan 50 mg --attack 4f1c...
+      relief log dose ibuprofen 400 mg --no-attack   (not for the attack going on)
       relief log dose kratom 4 capsule          (after: relief log unit capsule 0.5)
       relief log dose "dark room rest"
     """
     # lazy: command modules load before Django is set up (relief.cli.main)
+    from relief.treatments.services import attack_treated_by, require_substance, resolve_dose_refs
     from relief.treatments.services import log_dose as service
-    from relief.treatments.services import require_substance, resolve_dose_refs
 
+    if attack_id and no_attack:
+        raise click.UsageError("give --attack ID or --no-attack, not both")
     user = current_user()
     found = require_substance(user, substance)
     refs = resolve_dose_refs(user, product=product, batch=batch, attack=attack_id)
+    taken_at = _when(user, taken)
+    attack = refs.attack
+    if attack is None and not no_attack and reason == "acute":
+        # as the dose form does: an acute dose taken during the attack going on treats it
+        attack = attack_treated_by(user, taken_at)
+        if attack is not None:
+            since = attack.started_at.astimezone(ZoneInfo(_tz(user))).strftime("%a %H:%M")
+            click.echo(
+                f"Linked to the attack going on since {since} (--no-attack to keep them apart).", err=True
+            )
     saved = service(
         user,
         substance=found,
         amount=amount,
         unit=unit or "",
-        taken_at=_when(user, taken),
+        taken_at=taken_at,
         reason=reason,
         product=refs.product,
         batch=refs.batch,
         route=route,
         stomach=stomach or "",
-        attack=refs.attack,
+        attack=attack,
         is_estimate=estimate,
         notes=notes,
     )

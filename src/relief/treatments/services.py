@@ -248,6 +248,15 @@ def ongoing_attack(
     )
 
 
+def attack_treated_by(user: User, taken_at: datetime) -> Attack | None:
+    """The attack going on that an acute dose taken at ``taken_at`` treats, for a dose logged without
+    saying: none when the dose was taken before the attack began (or is not in the 72-hour window)."""
+    attack = ongoing_attack(user)
+    if attack is None or taken_at < attack.started_at:
+        return None
+    return attack
+
+
 # Asking how a dose worked stops after a day: nobody remembers the pain two hours after a dose taken
 # two days ago, and a week of unanswered prompts would push the attack button off a phone's screen.
 # An older dose's outcome can still be entered from the dose itself.
