@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from relief.safety.engine import check_diary, check_entry
+from relief.treatments.services import add_custom_unit
 from tests.factories import (
     ago,
     make_batch,
@@ -146,8 +147,35 @@ def test_the_7oh_share_is_estimated_from_mg_per_g_when_the_percentage_is_missing
     alerts = {a.key.split(":")[1]: a for a in of_rule(check_entry(report), "product")}
     alert = alerts["seven_oh_share"]
     assert "estimated" in alert.message and alert.extra["seven_oh_share_pct"] == 4.0
-    # 0.5 mg/g is also the DEA's 0.050 % figure, judged on its own.
-    assert alerts["seven_oh_amount"].level == "unsafe"
+    # 0.5 mg/g is the DEA's 0.050 % figure: leaf is over it only above it, an extract at it already.
+    assert "seven_oh_amount" not in alerts
+
+
+def test_leaf_is_judged_by_7oh_per_gram_and_never_by_how_much_of_it_was_taken():
+    user = make_user()
+    leaf = make_batch(make_product(user, form="capsule"))
+    make_lab_report(leaf, test_date=dt.date(2026, 9, 1), mitragynine_mg_per_g=16.8, seven_oh_mg_per_g=0.28)
+    big_dose = make_dose(user, amount=8, product=leaf.product, batch=leaf)  # 2.2 mg of 7-OH in all
+    assert [a for a in of_rule(check_entry(big_dose), "product") if "seven_oh" in a.key] == []
+    assert [a for a in of_rule(check_diary(user), "product") if "seven_oh" in a.key] == []
+
+    enhanced = make_batch(make_product(user, name="Gold leaf"))
+    report = make_lab_report(enhanced, test_date=dt.date(2026, 9, 1), seven_oh_mg_per_g=0.6)
+    (alert,) = [a for a in of_rule(check_entry(report), "product") if "seven_oh_amount" in a.key]
+    assert "0.6 mg of 7-OH per gram, above 0.5 mg/g" in alert.message and "per unit" not in alert.message
+
+
+def test_a_processed_product_is_judged_per_unit_when_its_doses_count_units():
+    user = make_user()
+    add_custom_unit(user, name="tablet", grams=0.25)
+    tablets = make_batch(make_product(user, name="Extract tablets", form="tablet"))
+    make_lab_report(tablets, test_date=dt.date(2026, 9, 1), seven_oh_mg_per_g=6)
+    two = make_dose(user, amount=2, unit="tablet", product=tablets.product, batch=tablets)
+    (alert,) = [a for a in of_rule(check_entry(two), "product") if "seven_oh_amount" in a.key]
+    # 1.5 mg in each tablet (3 mg in the dose): the unit is what the DEA figure counts
+    assert "up to 1.5 mg of 7-OH in one tablet, above 1 mg per unit" in alert.message
+    assert "6 mg of 7-OH per gram, at or above 0.5 mg/g" in alert.message
+    assert alert.extra["max_mg_per_unit"] == 1.5
 
 
 def test_the_mississippi_one_percent_cap_applies_only_to_people_in_mississippi():

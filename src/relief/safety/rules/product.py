@@ -12,6 +12,7 @@ from relief.safety.kb import Knowledge
 from relief.safety.rules.base import Focus, dose_evidence
 from relief.safety.rules.legal import place
 from relief.safety.snapshot import Diary, DoseView
+from relief.treatments.models import MASS_UNITS
 
 # Lab report field -> analyte key in product_limits.yaml
 FIELDS = {
@@ -193,12 +194,32 @@ def _seven_oh_share_alert(diary: Diary, kb: Knowledge, report: Any, evidence: li
     )
 
 
+# Forms sold as plant material (capsules of leaf powder included): the DEA notices judge plant material
+# by its 7-OH share of dry weight alone; the "per unit" figure is for processed extracts, edibles and pills.
+PLANT_FORMS = frozenset({"leaf_powder", "tea", "capsule"})
+
+
+def _seven_oh_per_unit(dose: DoseView, per_g: float) -> tuple[float, str] | None:
+    """mg of 7-OH in one unit of a processed product, and what the unit is.
+
+    A dose counted in units of the person's own (tablets, shots) gives one unit's weight; a dose logged
+    by weight is taken as one unit, which is what a tablet or shot swallowed whole is."""
+    if not dose.amount_g or not dose.amount:
+        return None
+    if dose.unit.lower() not in MASS_UNITS and dose.unit.lower() != "ml":
+        return dose.amount_g / dose.amount * per_g, f"one {dose.unit}"
+    return dose.amount_g * per_g, "a logged dose"
+
+
 def seven_oh_amount_alerts(
     diary: Diary, kb: Knowledge, batch: Any, report: Any, doses: list[DoseView], evidence: list[Evidence]
 ) -> list[Alert]:
-    """Absolute 7-OH: mg per gram of product, and mg in each logged dose, against the DEA and state figures.
+    """Absolute 7-OH: mg per gram of product, and for processed products mg per unit, against the DEA
+    and state figures.
 
-    Works without a mitragynine figure, so a 7-OH tablet's certificate is judged on its own terms."""
+    Works without a mitragynine figure, so a 7-OH tablet's certificate is judged on its own terms. Plant
+    material is judged by weight alone: eight grams of ordinary leaf hold more than 1 mg of 7-OH, which
+    says nothing about the leaf."""
     per_g = report.seven_oh_mg_per_g
     if per_g is None:
         return []
@@ -206,17 +227,18 @@ def seven_oh_amount_alerts(
     limits = {x["analyte"]: x for x in dea["limits"]}
     used = [dea]
     found = []
-    if per_g >= float(limits["seven_oh_mg_per_g"]["max"]):
+    plant = batch.product.form in PLANT_FORMS
+    cap_g = float(limits["seven_oh_mg_per_g"]["max"])
+    if per_g > cap_g if plant else per_g >= cap_g:
         found.append(
-            f"{per_g:g} mg of 7-OH per gram, at or above {limits['seven_oh_mg_per_g']['max']:g} mg/g (0.050 %)"
+            f"{per_g:g} mg of 7-OH per gram, {'above' if plant else 'at or above'} {cap_g:g} mg/g (0.050 %)"
         )
-    per_dose = [(d, d.amount_g * per_g) for d in doses if d.amount_g]
-    over_unit = [(d, mg) for d, mg in per_dose if mg > float(limits["seven_oh_mg_per_unit"]["max"])]
+    cap_unit = float(limits["seven_oh_mg_per_unit"]["max"])
+    per_unit = [] if plant else [u for d in doses if (u := _seven_oh_per_unit(d, per_g)) is not None]
+    over_unit = [(mg, unit) for mg, unit in per_unit if mg > cap_unit]
     if over_unit:
-        worst = max(mg for _, mg in over_unit)
-        found.append(
-            f"up to {worst:.1f} mg of 7-OH in a logged dose, above {limits['seven_oh_mg_per_unit']['max']:g} mg per unit"
-        )
+        worst, unit = max(over_unit)
+        found.append(f"up to {worst:.1f} mg of 7-OH in {unit}, above {cap_unit:g} mg per unit")
     country, region, _ = place(diary.profile)
     if country == "US" and region == "FL":
         florida = kb.get("product_limits", "florida_7oh_2025")
@@ -247,7 +269,7 @@ def seven_oh_amount_alerts(
             evidence=evidence,
             extra={
                 "seven_oh_mg_per_g": per_g,
-                "max_mg_per_dose": round(max((mg for _, mg in per_dose), default=0), 2),
+                "max_mg_per_unit": round(max((mg for mg, _ in per_unit), default=0), 2),
             },
         )
     ]
