@@ -47,7 +47,7 @@ def test_json_output_has_the_notice_once_and_alerts_of_several_kinds_each_with_d
     assert rules >= {"interaction", "red_flag", "dose", "product", "legal", "special"}
     for alert in data["alerts"]:
         assert alert["sources"], alert["key"]
-        assert alert["as_of"] == "2026-11-21"
+        assert dt.date(2026, 11, 21) <= dt.date.fromisoformat(alert["as_of"]) <= dt.date.today()
         assert alert["message"] and alert["actions"] and alert["evidence"]
     assert data["alerts"][0]["level"] == "dangerous"
     assert data["needs_acknowledgement"] == 2
