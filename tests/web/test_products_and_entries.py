@@ -47,6 +47,20 @@ def test_a_product_gets_a_batch_and_a_lab_report():
 
 
 @pytest.mark.django_db
+def test_the_product_page_says_what_each_batchs_lab_report_shows_with_its_sources():
+    alice = make_user("alice")
+    product = make_product(alice, name="Bulk powder")
+    tested = make_batch(product, "BP-1")
+    make_lab_report(tested, test_date=ago(days=30).date(), lead_ppm=1.5, salmonella_detected=True)
+    make_batch(product, "BP-2")
+    page = strict(alice).get(reverse("products:detail", args=[product.pk])).content.decode()
+    first, second = page.split("Lot BP-1")[1].split("Lot BP-2")
+    assert "Lab results over the Utah kratom limits" in first and "alert-unsafe" in first
+    assert "No lab report for this batch" in second and "over the Utah" not in second
+    assert page.count("Sources") == 2
+
+
+@pytest.mark.django_db
 def test_implausible_lab_values_are_refused_with_the_reason():
     alice = make_user("alice")
     batch = make_batch(make_product(alice))

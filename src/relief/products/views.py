@@ -8,11 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from relief.core.access import get_owned_or_404, owned
+from relief.core.alerts import alert_dicts
 from relief.core.decorators import AuthedRequest, journal_view
 from relief.core.web import add_errors, confirm_delete, saved, update
 from relief.products.forms import BatchForm, LabReportForm, ProductForm
 from relief.products.models import Batch, LabReport, Product
 from relief.products.services import add_batch, add_lab_report, add_product
+from relief.safety.engine import check_entry
 
 
 def _detail(product: Product) -> str:
@@ -41,7 +43,11 @@ def product_new(request: AuthedRequest) -> HttpResponse:
 @journal_view
 def product_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     product = get_owned_or_404(Product, request.user, pk)
-    batches = product.batches.prefetch_related("lab_reports")
+    # Each batch with what the safety engine says of it and its latest lab report, where the report is read.
+    batches = [
+        (batch, alert_dicts(a for a in check_entry(batch) if a.rule == "product"))
+        for batch in product.batches.prefetch_related("lab_reports")
+    ]
     return render(request, "products/detail.html", {"product": product, "batches": batches})
 
 
