@@ -205,3 +205,13 @@ def test_naming_an_attack_and_refusing_one_at_once_is_a_usage_error():
     result = run("log", "dose", "kratom", "2", "g", "--attack", "4f1c", "--no-attack")
     assert result.exit_code == 2 and "not both" in result.output
     assert not Dose.objects.exists()
+
+
+def test_a_two_hour_pain_for_a_dose_just_taken_is_saved_with_a_note_on_stderr():
+    dose = json.loads(run("log", "dose", "kratom", "2", "g", "--at", "10m ago").stdout)["entry"]
+    result = run("log", "outcome", dose["id"], "--pain-2h", "3")
+    assert result.exit_code == 0
+    assert "Note: You gave the pain at 2 hours 10 minutes after the dose" in result.stderr
+    assert Dose.objects.get(pk=dose["id"]).outcome.pain_2h == 3
+    later = run("log", "outcome", dose["id"], "--pain-at-dose", "6")
+    assert "Note:" not in later.stderr  # the pain when the dose was taken is never early

@@ -112,6 +112,33 @@ def test_the_full_outcome_form_keeps_earlier_answers():
 
 
 @pytest.mark.django_db
+def test_a_two_hour_answer_given_twenty_minutes_after_the_dose_is_saved_with_a_note():
+    alice = make_user("alice")
+    dose = make_dose(alice, taken_at=ago(minutes=20))
+    client = signed_in(alice)
+    form = client.get(reverse("treatments:outcome", args=[dose.pk])).content.decode()
+    assert "Taken 20 minutes ago. Answer for the times that have passed" in form
+
+    data = {"pain_at_dose": "7", "pain_2h": "4", "mbs_gone_2h": "true"}
+    page = client.post(reverse("treatments:outcome", args=[dose.pk]), data, follow=True).content.decode()
+    assert DoseOutcome.objects.get(dose=dose).pain_2h == 4  # a note never blocks a save
+    assert (
+        "You gave the pain at 2 hours and whether the most bothersome symptom was gone at 2 hours "
+        "20 minutes after the dose, before that time had come." in page
+    )
+
+
+@pytest.mark.django_db
+def test_answers_whose_time_has_come_get_no_note():
+    alice = make_user("alice")
+    dose = make_dose(alice, taken_at=ago(minutes=115))  # a prompt answered a few minutes early
+    client = signed_in(alice)
+    assert "minutes ago" not in client.get(reverse("treatments:outcome", args=[dose.pk])).content.decode()
+    page = client.post(reverse("treatments:outcome", args=[dose.pk]), {"pain_2h": "2"}, follow=True)
+    assert "before that time had come" not in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_an_empty_outcome_says_what_to_give():
     alice = make_user("alice")
     dose = make_dose(alice, taken_at=ago(hours=3))

@@ -407,8 +407,8 @@ def log_outcome(dose_id: str | None, **fields: Any) -> None:
     from relief.core.access import owned
     from relief.core.validation import is_uuid
     from relief.treatments.models import Dose
+    from relief.treatments.services import early_answers, pending_outcomes
     from relief.treatments.services import log_outcome as service
-    from relief.treatments.services import pending_outcomes
 
     user = current_user()
     if dose_id:
@@ -418,7 +418,10 @@ def log_outcome(dose_id: str | None, **fields: Any) -> None:
         dose = pending[0] if pending else None
     if dose is None:
         raise ValidationError({"dose": "no such dose; give its id (see: relief list doses)"})
-    saved = service(user, dose, **{k: v for k, v in fields.items() if v is not None})
+    given = {k: v for k, v in fields.items() if v is not None}
+    saved = service(user, dose, **given)
+    if note := early_answers(dose, given):
+        click.echo(f"Note: {note}", err=True)
     _print_saved(saved)
 
 

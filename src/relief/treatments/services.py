@@ -283,6 +283,45 @@ def pending_outcomes(
     )
 
 
+# The answers an outcome asks at fixed times after the dose, and what each is called in a note.
+TIMED_ANSWERS: dict[str, tuple[timedelta, str]] = {
+    "pain_30m": (timedelta(minutes=30), "the pain at 30 minutes"),
+    "pain_1h": (timedelta(hours=1), "the pain at 1 hour"),
+    "pain_2h": (timedelta(hours=2), "the pain at 2 hours"),
+    "mbs_gone_2h": (timedelta(hours=2), "whether the most bothersome symptom was gone at 2 hours"),
+    "pain_24h": (timedelta(hours=24), "the pain at 24 hours"),
+    "returned_24h": (timedelta(hours=24), "whether the headache came back within 24 hours"),
+}
+
+
+def _elapsed_words(elapsed: timedelta) -> str:
+    minutes = max(0, int(elapsed.total_seconds() // 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{minutes // 60} hours"
+
+
+def early_answers(dose: Dose, fields: dict[str, Any], *, now: datetime | None = None) -> str | None:
+    """A note (never an error) for answers given before their time had come: a 2-hour pain saved 20
+    minutes after the dose is most likely the pain now, and would count as the trial endpoint.
+
+    A tenth of each interval is allowed early, for a reminder answered a little ahead of time."""
+    elapsed = (now or timezone.now()) - dose.taken_at
+    early = [
+        words
+        for name, (mark, words) in TIMED_ANSWERS.items()
+        if fields.get(name) is not None and elapsed < mark * 0.9
+    ]
+    if not early:
+        return None
+    listed = early[0] if len(early) == 1 else ", ".join(early[:-1]) + " and " + early[-1]
+    return (
+        f"You gave {listed} {_elapsed_words(elapsed)} after the dose, before that time had come. If it is "
+        "how you are now, put it under the time that has passed, and add the later answers when their "
+        "time comes."
+    )
+
+
 # The older names of the create functions, used across the app and its importers.
 log_dose = create_dose
 log_outcome = create_outcome

@@ -23,6 +23,7 @@ from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedi
 from relief.treatments.services import (
     add_custom_unit,
     add_medication,
+    early_answers,
     find_substance,
     log_dose,
     log_outcome,
@@ -174,14 +175,25 @@ def outcome(request: AuthedRequest, pk: str) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            if note := early_answers(dose, form.cleaned_data):
+                messages.warning(request, note)
             return saved(
                 request, "Thank you, outcome saved.", result.alerts, next_url(request, reverse("today"))
             )
     taken = timezone.localtime(dose.taken_at)
+    since = timezone.now() - dose.taken_at
+    minutes = max(0, int(since.total_seconds() // 60))
     context = {
         "form": form,
         "title": f"How did {dose.substance.name} at {taken:%H:%M} work?",
         "submit": "Save outcome",
+        # a dose taken a moment ago: say which answers can be given yet
+        "intro": (
+            f"Taken {minutes} minute{'' if minutes == 1 else 's'} ago. Answer for the times that have "
+            "passed; the Today page asks for the pain at 2 hours once two hours are up."
+            if early_answers(dose, {"pain_2h": 0})  # the same rule as the note after saving
+            else ""
+        ),
     }
     return render(request, "core/form_page.html", context)
 
