@@ -141,6 +141,11 @@ def get_dose(request: HttpRequest, dose_id: uuid.UUID, owner: uuid.UUID | None =
 
 @router.post("/doses", response=writes(DoseSaved, 201), tags=["doses"])
 def create_dose(request: HttpRequest, body: DoseIn) -> Any:
+    """Log a dose, with its outcome if it is known already; the answer carries the safety alerts.
+
+    ``attack_id`` links the dose to the attack it treats, and only a linked dose counts as treating
+    an attack in the analysis. The API never links a dose by itself (the web form and ``relief log
+    dose`` offer the attack going on): send the id of the open attack (``GET /api/attacks``)."""
     data = prepared(me(request), body, DOSE_REFS)
     outcome = data.pop("outcome", None)
     saved = log_dose(me(request), outcome=outcome, **data)
