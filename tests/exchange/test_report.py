@@ -24,7 +24,7 @@ from relief.insights.frames import build_diary
 from relief.treatments.services import add_substance, log_dose
 from tests.access.people import profile_id, share_with
 from tests.exchange.helpers import with_catalogue
-from tests.factories import ago, make_user
+from tests.factories import ago, make_batch, make_dose, make_product, make_user
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -59,6 +59,22 @@ def test_the_pdf_opens_with_a_one_page_summary_and_every_page_says_the_data_is_s
     assert "Treatment response" in pages[2]
     for text in pages:
         assert NOTICE in " ".join(text.split())
+
+
+def test_the_pdf_lists_every_safety_alert_each_with_what_it_is_about(tmp_path):
+    user = make_user("many-batches", country="US", region="US-WI")
+    for n in range(10):  # ten batches without a lab report, each used lately: ten alerts and a legal one
+        batch = make_batch(make_product(user, name=f"Powder {n}"), f"LOT-{n}")
+        make_dose(user, amount=2, product=batch.product, batch=batch, taken_at=ago(days=n + 1))
+    path = tmp_path / "report.pdf"
+    write_report(user, path)
+    text = " ".join(" ".join(pages_text(path)).split())
+    for n in range(10):
+        assert (
+            f"No lab report for this batch. There is no lab report (certificate of analysis) for Test Vendor Powder {n} lot LOT-{n}."
+            in text
+        )
+    assert "Legal notice: Wisconsin bans kratom. Mitragynine and 7-OH are in Schedule I (Wis. Stat." in text
 
 
 def test_the_summary_numbers_are_those_of_analyze(tmp_path):

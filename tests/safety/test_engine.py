@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from relief.safety import engine
-from relief.safety.alerts import Alert
+from relief.safety.alerts import Alert, first_sentence
 from relief.safety.config import SafetyConfig
 from relief.safety.engine import check_diary, check_entry
 from relief.safety.kb import ENTRY_KINDS
@@ -105,3 +105,25 @@ def test_the_public_api_keeps_its_names():
     from relief.safety.kb import load_knowledge
 
     assert load_knowledge() is load_knowledge()
+
+
+@pytest.mark.parametrize(
+    ("message", "gist"),
+    [
+        (
+            "There is no lab report for lot WB-033. Utah requires one.",
+            "There is no lab report for lot WB-033.",
+        ),
+        (
+            "Mitragynine is in Schedule I (Wis. Stat. 961.14 (7) (mk), 2014). Bills were introduced.",
+            "Mitragynine is in Schedule I (Wis. Stat. 961.14 (7) (mk), 2014).",
+        ),
+        (
+            "The daily amount rose from about 3.75 g to 5.38 g. This can be a sign.",
+            "The daily amount rose from about 3.75 g to 5.38 g.",
+        ),
+        ("One sentence without a full stop", "One sentence without a full stop"),
+    ],
+)
+def test_an_alerts_gist_is_its_first_sentence_whatever_the_abbreviations_and_decimals(message, gist):
+    assert first_sentence(message) == gist

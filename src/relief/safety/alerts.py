@@ -30,6 +30,20 @@ class Evidence:
         return {"kind": self.kind, "id": self.id, "label": self.label}
 
 
+def first_sentence(text: str) -> str:
+    """Text up to the first full stop that ends a sentence: one followed by a space and a capital letter,
+    outside parentheses, so neither "(Wis. Stat. 961.14)" nor "about 3.5 g" ends it."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "." and depth == 0 and text[i + 1 : i + 2] == " " and text[i + 2 : i + 3][:1].isupper():
+            return text[: i + 1]
+    return text
+
+
 @dataclass(frozen=True)
 class Alert:
     key: str  # stable: the same finding about the same entries gives the same key
@@ -61,6 +75,11 @@ class Alert:
     @property
     def entry_ids(self) -> list[str]:
         return [e.id for e in self.evidence]
+
+    @property
+    def gist(self) -> str:
+        """The message's first sentence: what a one-line list (the clinician report) adds to the title."""
+        return first_sentence(self.message)
 
     def with_acknowledgement(self, when: str | None) -> Alert:
         return replace(self, acknowledged_at=when)

@@ -251,8 +251,8 @@ def _kratom_and_questionnaires(pdf: ReportPDF, r: Report) -> None:
 def _alerts_and_findings(pdf: ReportPDF, r: Report) -> None:
     pdf.heading("Active safety alerts", 10)
     if r.alerts:
-        for alert in r.alerts[:8]:
-            pdf.para(f"• {alert.level}: {alert.title}")
+        for alert in r.alerts:  # all of them: a clinician must not miss the ninth
+            pdf.para(f"• {alert.level}: {alert.title}. {alert.gist}", 7.5)
     else:
         pdf.para("None.")
     pdf.heading("Diary-based ICHD-3 findings (not a diagnosis)", 10)
