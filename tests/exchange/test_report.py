@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from relief.accounts.services import today_for
 from relief.analysis import analyze
 from relief.diary.demo import create_demo
-from relief.diary.services import Pain, log_attack
+from relief.diary.services import Pain, log_attack, log_questionnaire
 from relief.exchange.reports.data import NOTICE, build_report
 from relief.exchange.reports.pdf import write_report
 from relief.exchange.tasks import build_report_pdf
@@ -155,6 +155,22 @@ def test_the_report_page_shows_the_summary_and_svg_charts_and_offers_the_pdf():
     pdf = client.get(reverse("exchange:report_pdf", args=[profile_id(user)]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content[:5] == b"%PDF-"
+
+
+def test_questionnaire_scores_read_the_same_on_the_page_and_in_the_pdf(tmp_path):
+    user = make_user("questions")
+    log_questionnaire(user, instrument="hit6", answers=[2, 2, 3, 2, 2, 1])
+    log_questionnaire(user, instrument="midas", answers=[2, 1, 0, 3, 1, 4, 5])
+    prepared(user)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("exchange:report_home"), follow=True).content.decode()
+    path = tmp_path / "report.pdf"
+    write_report(user, path)
+    text = " ".join(" ".join(pages_text(path)).split())
+    for shown in (page, text):
+        assert "HIT-6 59 (" in shown and "MIDAS 7 (" in shown
+        assert "HIT6" not in shown and "59.0" not in shown and "7.0 (" not in shown
 
 
 def test_an_unreadable_period_is_refused_with_the_reason():

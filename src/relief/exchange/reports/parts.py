@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import User
 
 from relief.core.access import owned
+from relief.diary.models import QuestionnaireResponse
 from relief.insights.services import KRATOM_KEY, Insights
 from relief.plans.models import Plan
 from relief.products.models import Product
@@ -151,7 +152,14 @@ def latest_questionnaires(doc: dict[str, Any]) -> list[dict[str, Any]]:
     latest: dict[str, dict[str, Any]] = {}
     for q in doc["frequency"].get("questionnaires", []):
         latest[q["instrument"]] = q
-    return [latest[k] for k in ("midas", "hit6", "sows") if k in latest]
+    names = {key: label.split(" (")[0] for key, label in QuestionnaireResponse.Instrument.choices}
+    return [
+        # the instrument's own name (HIT-6, not HIT6) and the score as scored (7, not 7.0), on the page
+        # and in the PDF alike
+        {**latest[k], "name": names[k], "score_text": f"{latest[k]['score']:g}"}
+        for k in ("midas", "hit6", "sows")
+        if k in latest
+    ]
 
 
 def products(user: User) -> list[dict[str, Any]]:

@@ -239,7 +239,7 @@ def _kratom_and_questionnaires(pdf: ReportPDF, r: Report) -> None:
     if r.questionnaires:
         pdf.para(
             "; ".join(
-                f"{q['instrument'].upper().replace('HIT6', 'HIT-6')} {q['score']:g} ({q['label']}, {q['date']})"
+                f"{q['name']} {q['score_text']} ({q['label']}, {q['date']})"
                 for q in r.questionnaires
             )
             + "."
