@@ -184,13 +184,15 @@ def test_an_acute_dose_logged_during_an_open_attack_treats_it_unless_told_otherw
 
     apart = json.loads(run("log", "dose", "ibuprofen", "400", "mg", "--no-attack").stdout)["entry"]
     earlier = json.loads(run("log", "dose", "kratom", "2", "g", "--at", "3h ago").stdout)["entry"]
+    first_sign = json.loads(run("log", "dose", "kratom", "1", "g", "--at", "70m ago").stdout)["entry"]
+    assert first_sign["attack_id"] == attack["id"]  # taken at the first sign, the attack logged later
     preventive = json.loads(run("log", "dose", "magnesium", "400", "mg", "--reason", "preventive").stdout)[
         "entry"
     ]
     assert apart["attack_id"] is None  # the person said so
-    assert earlier["attack_id"] is None  # taken before the attack began
+    assert earlier["attack_id"] is None  # taken two hours before the attack began
     assert preventive["attack_id"] is None  # not taken for an attack
-    assert Dose.objects.filter(attack_id=attack["id"]).count() == 1
+    assert Dose.objects.filter(attack_id=attack["id"]).count() == 2
 
 
 def test_a_dose_is_not_linked_to_an_ended_attack_or_one_left_open_for_days():

@@ -248,11 +248,16 @@ def ongoing_attack(
     )
 
 
+# A dose taken at the first sign, with the attack logged as "now" a little later, still treats it.
+FIRST_SIGN = timedelta(minutes=30)
+
+
 def attack_treated_by(user: User, taken_at: datetime) -> Attack | None:
     """The attack going on that an acute dose taken at ``taken_at`` treats, for a dose logged without
-    saying: none when the dose was taken before the attack began (or is not in the 72-hour window)."""
+    saying: none when the dose was taken well before the attack began (more than ``FIRST_SIGN``), or
+    when no attack is going on (open, begun within 72 hours)."""
     attack = ongoing_attack(user)
-    if attack is None or taken_at < attack.started_at:
+    if attack is None or taken_at < attack.started_at - FIRST_SIGN:
         return None
     return attack
 

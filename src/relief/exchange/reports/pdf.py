@@ -238,10 +238,7 @@ def _kratom_and_questionnaires(pdf: ReportPDF, r: Report) -> None:
     pdf.heading("Questionnaires (latest)", 10)
     if r.questionnaires:
         pdf.para(
-            "; ".join(
-                f"{q['name']} {q['score_text']} ({q['label']}, {q['date']})"
-                for q in r.questionnaires
-            )
+            "; ".join(f"{q['name']} {q['score_text']} ({q['label']}, {q['date']})" for q in r.questionnaires)
             + "."
         )
     else:
