@@ -158,6 +158,7 @@ def test_editing_and_deleting_an_attack():
         "attack_end",
         "attack_edit",
         "attack_delete",
+        "attack_link_dose",
     ],
 )
 def test_a_stranger_cannot_see_or_touch_someone_elses_attack(name):
@@ -183,6 +184,53 @@ def test_a_stranger_cannot_repeat_someone_elses_dose_or_attach_to_their_attack()
         == 404
     )
     assert Dose.objects.filter(attack=attack).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_dose_taken_at_the_first_sign_is_offered_to_the_attack_logged_after_it_and_linked_in_one_tap():
+    alice = make_user("alice")
+    first_sign = make_dose(alice, amount=2, taken_at=ago(minutes=20))
+    too_early = make_dose(alice, amount=3, taken_at=ago(hours=3))
+    preventive = make_dose(
+        alice, "magnesium", amount=400, unit="mg", reason="preventive", taken_at=ago(minutes=5)
+    )
+    attack = log_attack(alice, started_at=ago(minutes=10)).entry
+    client = signed_in(alice)
+    page = client.get(reverse("diary:attack", args=[attack.pk])).content.decode()
+    assert page.count(": for this attack?") == 1
+    assert f'name="dose" value="{first_sign.pk}"' in page
+    assert str(too_early.pk) not in page and str(preventive.pk) not in page
+
+    url = reverse("diary:attack_link_dose", args=[attack.pk])
+    panel = client.post(url, {"dose": first_sign.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert Dose.objects.get(pk=first_sign.pk).attack_id == attack.pk
+    assert "now counts for this attack" in panel and ": for this attack?" not in panel
+
+    client.post(url, {"dose": too_early.pk})  # not offered, so not linked from here
+    assert Dose.objects.get(pk=too_early.pk).attack_id is None
+
+
+@pytest.mark.django_db
+def test_no_one_links_a_dose_of_their_own_to_someone_elses_attack_or_the_reverse():
+    alice, mallory = make_user("alice"), make_user("mallory")
+    attack = log_attack(alice, started_at=ago(minutes=10)).entry
+    alices_dose = make_dose(alice, taken_at=ago(minutes=5))
+    mallorys_attack = log_attack(mallory, started_at=ago(minutes=10)).entry
+    mallorys_dose = make_dose(mallory, taken_at=ago(minutes=5))
+    client = signed_in(mallory)
+    assert (
+        client.post(
+            reverse("diary:attack_link_dose", args=[attack.pk]), {"dose": mallorys_dose.pk}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("diary:attack_link_dose", args=[mallorys_attack.pk]), {"dose": alices_dose.pk}
+        ).status_code
+        == 404
+    )
+    assert Dose.objects.filter(attack__isnull=False).count() == 0
 
 
 @pytest.mark.django_db

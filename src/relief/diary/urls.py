@@ -10,6 +10,7 @@ urlpatterns = [
     path("attack/new/", attacks.attack_new, name="attack_new"),
     path("attack/<str:pk>/", attacks.attack_mode, name="attack"),
     path("attack/<str:pk>/pain/", attacks.attack_pain, name="attack_pain"),
+    path("attack/<str:pk>/link-dose/", attacks.attack_link_dose, name="attack_link_dose"),
     path("attack/<str:pk>/symptom/", attacks.attack_symptom, name="attack_symptom"),
     path("attack/<str:pk>/bothersome/", attacks.attack_bothersome, name="attack_bothersome"),
     path("attack/<str:pk>/end/", attacks.attack_end, name="attack_end"),

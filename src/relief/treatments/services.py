@@ -262,6 +262,25 @@ def attack_treated_by(user: User, taken_at: datetime) -> Attack | None:
     return attack
 
 
+def doses_before_attack_was_logged(attack: Attack, *, limit: int = 5) -> list[Dose]:
+    """Acute doses not linked to any attack, taken from ``FIRST_SIGN`` before ``attack`` began to its
+    end (or now): most often medicine taken at the first sign, with the attack logged after it.
+
+    Attack mode asks about each one; only a linked dose counts as treating the attack."""
+    until = attack.ended_at or timezone.now()
+    return list(
+        owned(Dose, attack.user)
+        .filter(
+            attack__isnull=True,
+            reason=Dose.Reason.ACUTE,
+            taken_at__gte=attack.started_at - FIRST_SIGN,
+            taken_at__lte=until,
+        )
+        .select_related("substance")
+        .order_by("taken_at")[:limit]
+    )
+
+
 # Asking how a dose worked stops after a day: nobody remembers the pain two hours after a dose taken
 # two days ago, and a week of unanswered prompts would push the attack button off a phone's screen.
 # An older dose's outcome can still be entered from the dose itself.

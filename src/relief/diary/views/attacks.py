@@ -23,6 +23,7 @@ from relief.diary.forms import AttackForm
 from relief.diary.models import Attack, PainSample
 from relief.diary.services import Pain, add_pain, delete_pain_sample, end_attack, log_attack
 from relief.treatments.models import Dose
+from relief.treatments.services import doses_before_attack_was_logged, update_dose
 from relief.treatments.usual import usual_doses
 
 OFFSETS = (0, 15, 30, 60)
@@ -57,6 +58,7 @@ def panel_context(
         "bothersome": Attack.Bothersome.choices,
         "usual": usual_doses(request.user, during_attack=True),
         "doses": attack.doses.select_related("substance").order_by("taken_at"),
+        "unlinked": doses_before_attack_was_logged(attack),
         "scale": range(11),
         "minutes": int((timezone.now() - attack.started_at).total_seconds() // 60),
         "alerts": alert_tools.mark_seen(request, alert_tools.alert_dicts(found)),
@@ -99,6 +101,23 @@ def attack_mode(request: AuthedRequest, pk: str) -> HttpResponse:
     attack = get_owned_or_404(Attack, request.user, pk)
     undo = just_logged(request, attack, request.GET.get("undo", ""))
     return render(request, "diary/attack_mode.html", panel_context(request, attack, undo=undo))
+
+
+@journal_view
+@require_POST
+def attack_link_dose(request: AuthedRequest, pk: str) -> HttpResponse:
+    """One tap: a dose taken before the attack was logged treats it (attack mode asks about each)."""
+    attack = get_owned_or_404(Attack, request.user, pk)
+    dose = get_owned_or_404(Dose, request.user, request.POST.get("dose", ""))
+    if dose not in doses_before_attack_was_logged(attack):
+        messages.error(request, "That dose cannot be linked here; open the dose to change its attack.")
+        return answer(request, attack)
+    result = update_dose(request.user, dose, attack=attack)
+    messages.success(
+        request,
+        f"{dose.substance.name} at {timezone.localtime(dose.taken_at):%H:%M} now counts for this attack.",
+    )
+    return answer(request, attack, result.alerts)
 
 
 @journal_view
