@@ -6,7 +6,7 @@ from django.urls import reverse
 from relief.diary.models import Attack
 from relief.diary.services import Pain, log_attack
 from relief.treatments.models import Dose
-from tests.factories import ago, make_attack, make_dose, make_user
+from tests.factories import ago, make_attack, make_dose, make_medication, make_user
 from tests.web.helpers import post_form, signed_in, strict
 
 
@@ -189,6 +189,7 @@ def test_a_stranger_cannot_repeat_someone_elses_dose_or_attach_to_their_attack()
 @pytest.mark.django_db
 def test_a_dose_taken_at_the_first_sign_is_offered_to_the_attack_logged_after_it_and_linked_in_one_tap():
     alice = make_user("alice")
+    make_medication(alice, "amitriptyline")  # so the dose has a caution of its own
     first_sign = make_dose(alice, amount=2, taken_at=ago(minutes=20))
     too_early = make_dose(alice, amount=3, taken_at=ago(hours=3))
     preventive = make_dose(
@@ -205,6 +206,7 @@ def test_a_dose_taken_at_the_first_sign_is_offered_to_the_attack_logged_after_it
     panel = client.post(url, {"dose": first_sign.pk}, HTTP_HX_REQUEST="true").content.decode()
     assert Dose.objects.get(pk=first_sign.pk).attack_id == attack.pk
     assert "now counts for this attack" in panel and ": for this attack?" not in panel
+    assert 'aria-label="Safety notes"' not in panel  # its cautions were given when it was logged
 
     client.post(url, {"dose": too_early.pk})  # not offered, so not linked from here
     assert Dose.objects.get(pk=too_early.pk).attack_id is None

@@ -112,12 +112,13 @@ def attack_link_dose(request: AuthedRequest, pk: str) -> HttpResponse:
     if dose not in doses_before_attack_was_logged(attack):
         messages.error(request, "That dose cannot be linked here; open the dose to change its attack.")
         return answer(request, attack)
-    result = update_dose(request.user, dose, attack=attack)
+    update_dose(request.user, dose, attack=attack)
     messages.success(
         request,
         f"{dose.substance.name} at {timezone.localtime(dose.taken_at):%H:%M} now counts for this attack.",
     )
-    return answer(request, attack, result.alerts)
+    # The dose's cautions were given when it was logged, and the link changes none of them.
+    return answer(request, attack)
 
 
 @journal_view
