@@ -11,7 +11,7 @@ from relief.safety.config import SafetyConfig
 from relief.safety.kb import Knowledge
 from relief.safety.rules.base import Focus, dose_evidence
 from relief.safety.rules.legal import place
-from relief.safety.snapshot import Diary, DoseView
+from relief.safety.snapshot import NON_LEAF_FORMS, Diary, DoseView
 from relief.treatments.models import MASS_UNITS
 
 # Lab report field -> analyte key in product_limits.yaml
@@ -194,11 +194,6 @@ def _seven_oh_share_alert(diary: Diary, kb: Knowledge, report: Any, evidence: li
     )
 
 
-# Forms sold as plant material (capsules of leaf powder included): the DEA notices judge plant material
-# by its 7-OH share of dry weight alone; the "per unit" figure is for processed extracts, edibles and pills.
-PLANT_FORMS = frozenset({"leaf_powder", "tea", "capsule"})
-
-
 def _seven_oh_per_unit(dose: DoseView, per_g: float) -> tuple[float, str] | None:
     """mg of 7-OH in one unit of a processed product, and what the unit is.
 
@@ -227,7 +222,9 @@ def seven_oh_amount_alerts(
     limits = {x["analyte"]: x for x in dea["limits"]}
     used = [dea]
     found = []
-    plant = batch.product.form in PLANT_FORMS
+    # Plant material (leaf powder, tea, capsules of leaf): the DEA notices judge it by its 7-OH share of
+    # dry weight alone; the "per unit" figure is for processed extracts, edibles and pills.
+    plant = batch.product.form not in NON_LEAF_FORMS
     cap_g = float(limits["seven_oh_mg_per_g"]["max"])
     if per_g > cap_g if plant else per_g >= cap_g:
         found.append(
