@@ -156,6 +156,24 @@ def test_a_dose_is_saved_with_its_outcome_and_the_outcome_can_be_completed_later
 
 
 @pytest.mark.django_db
+def test_an_outcome_answer_given_before_its_time_is_saved_with_a_note_in_the_answer():
+    client = api_client(make_user())
+    body = {"substance_id": str(substance("kratom").pk), "amount": 2, "unit": "g"}
+    just_taken = post(client, "/api/doses", {**body, "taken_at": iso(ago(minutes=10))}).json()
+    earlier = post(client, "/api/doses", {**body, "taken_at": iso(ago(hours=3)), "outcome": {"pain_2h": 1}})
+    assert just_taken["notes"] == [] and earlier.json()["notes"] == []
+
+    early = client.put(
+        f"/api/doses/{just_taken['entry']['id']}/outcome",
+        data=json.dumps({"pain_2h": 4}),
+        content_type="application/json",
+    )
+    assert early.status_code == 200 and early.json()["entry"]["pain_2h"] == 4  # saved all the same
+    (note,) = early.json()["notes"]
+    assert note.startswith("You gave the pain at 2 hours 10 minutes after the dose")
+
+
+@pytest.mark.django_db
 def test_an_implausible_dose_is_refused_with_the_services_hint():
     response = post(
         api_client(make_user()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -67,12 +68,19 @@ DELETES: dict[int, Any] = {204: None, **ERRORS}
 
 
 def saved_schema(name: str, entry: type[Schema]) -> type[Schema]:
-    """The body of a successful save: the entry and the safety alerts it raised."""
-    return create_model(name, __base__=Schema, entry=(entry, ...), alerts=(list[AlertOut], []))
+    """The body of a successful save: the entry, the safety alerts it raised, and notes on the entry
+    itself (an outcome answer given before its time), which never stop a save."""
+    return create_model(
+        name, __base__=Schema, entry=(entry, ...), alerts=(list[AlertOut], []), notes=(list[str], [])
+    )
 
 
-def saved_body(saved: Saved) -> dict[str, Any]:
-    return {"entry": saved.entry, "alerts": [a.as_dict() for a in saved.alerts]}
+def saved_body(saved: Saved, notes: Iterable[str | None] = ()) -> dict[str, Any]:
+    return {
+        "entry": saved.entry,
+        "alerts": [a.as_dict() for a in saved.alerts],
+        "notes": [note for note in notes if note],
+    }
 
 
 def me(request: HttpRequest) -> User:

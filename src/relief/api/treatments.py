@@ -31,6 +31,7 @@ from relief.treatments.models import CustomUnit, Dose, DoseOutcome, StandingMedi
 from relief.treatments.services import (
     add_custom_unit,
     add_medication,
+    early_answers,
     log_dose,
     log_outcome,
     substances_for,
@@ -150,7 +151,7 @@ def create_dose(request: HttpRequest, body: DoseIn) -> Any:
     outcome = data.pop("outcome", None)
     saved = log_dose(me(request), outcome=outcome, **data)
     saved.entry.saved_without_outcome = not outcome
-    return Status(201, saved_body(saved))
+    return Status(201, saved_body(saved, [early_answers(saved.entry, outcome or {})]))
 
 
 @router.patch("/doses/{uuid:dose_id}", response=writes(DoseSaved), tags=["doses"])
@@ -169,8 +170,9 @@ def delete_dose(request: HttpRequest, dose_id: uuid.UUID) -> Any:
 def save_outcome(request: HttpRequest, dose_id: uuid.UUID, body: OutcomeIn) -> Any:
     """Record or complete how a dose worked; answers already given stay unless sent again."""
     dose = get_owned_or_404(Dose, me(request), dose_id)
-    saved: Saved = log_outcome(me(request), dose, **prepared(me(request), body))
-    return saved_body(saved)
+    fields = prepared(me(request), body)
+    saved: Saved = log_outcome(me(request), dose, **fields)
+    return saved_body(saved, [early_answers(dose, fields)])
 
 
 # Standing medications ---------------------------------------------------------------------
