@@ -1,5 +1,7 @@
 """Attack mode: one tap to start, then pain, symptoms, most bothersome and the usual dose one tap each."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -210,6 +212,16 @@ def test_a_dose_taken_at_the_first_sign_is_offered_to_the_attack_logged_after_it
 
     client.post(url, {"dose": too_early.pk})  # not offered, so not linked from here
     assert Dose.objects.get(pk=too_early.pk).attack_id is None
+
+
+@pytest.mark.django_db
+def test_an_attack_known_only_by_its_day_asks_about_no_dose():
+    alice = make_user("alice")
+    noon = ago(days=1).replace(hour=12, minute=0, second=0, microsecond=0)
+    make_dose(alice, amount=2, taken_at=noon - timedelta(minutes=10))
+    attack = log_attack(alice, started_at=noon, ended_at=noon).entry
+    page = signed_in(alice).get(reverse("diary:attack", args=[attack.pk])).content.decode()
+    assert "times not recorded" in page and ": for this attack?" not in page
 
 
 @pytest.mark.django_db

@@ -266,7 +266,10 @@ def doses_before_attack_was_logged(attack: Attack, *, limit: int = 5) -> list[Do
     """Acute doses not linked to any attack, taken from ``FIRST_SIGN`` before ``attack`` began to its
     end (or now): most often medicine taken at the first sign, with the attack logged after it.
 
-    Attack mode asks about each one; only a linked dose counts as treating the attack."""
+    Attack mode asks about each one; only a linked dose counts as treating the attack. An attack
+    known only by its day (stored at noon) has no times to compare with: none."""
+    if attack.times_unknown:
+        return []
     until = attack.ended_at or timezone.now()
     return list(
         owned(Dose, attack.user)
