@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from relief.core.display import amount_text
 from relief.safety.alerts import Evidence
 from relief.safety.snapshot import DoseView
 
@@ -51,4 +52,4 @@ def medication_evidence(med: Any) -> Evidence:
 
 
 def fmt_g(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") + " g"
+    return f"{amount_text(value)} g"
