@@ -1,5 +1,5 @@
-"""One way to write dates, moments and amounts for people: "Tue 1 Dec", the year only when it is not
-this year; "3.5 g", never "3.50 g".
+"""One way to write dates, moments, amounts and time passed for people: "Tue 1 Dec", the year only
+when it is not this year; "3.5 g", never "3.50 g"; "25 minutes".
 
 Moments are shown in the active time zone (``journal_view`` makes it the
 person's own) and carry their date only when it is not today.
@@ -7,7 +7,7 @@ person's own) and carry their date only when it is not today.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import dateformat, timezone
@@ -36,6 +36,14 @@ def amount_text(value: float) -> str:
     """An amount as typed: at most two decimals and no trailing zeros ('3.5', '0.25', '400', '0.33')."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def elapsed_text(elapsed: timedelta) -> str:
+    """A time since something: '1 minute', '25 minutes', then whole hours from two hours on."""
+    minutes = max(0, int(elapsed.total_seconds() // 60))
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{minutes // 60} hours"
 
 
 def dose_label(dose: Any) -> str:

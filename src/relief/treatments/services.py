@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from relief.core.access import owned
+from relief.core.display import elapsed_text
 from relief.core.services import (
     Saved,
     assign,
@@ -321,13 +322,6 @@ TIMED_ANSWERS: dict[str, tuple[timedelta, str]] = {
 }
 
 
-def _elapsed_words(elapsed: timedelta) -> str:
-    minutes = max(0, int(elapsed.total_seconds() // 60))
-    if minutes < 120:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return f"{minutes // 60} hours"
-
-
 def early_answers(dose: Dose, fields: dict[str, Any], *, now: datetime | None = None) -> str | None:
     """A note (never an error) for answers given before their time had come: a 2-hour pain saved 20
     minutes after the dose is most likely the pain now, and would count as the trial endpoint.
@@ -343,7 +337,7 @@ def early_answers(dose: Dose, fields: dict[str, Any], *, now: datetime | None = 
         return None
     listed = early[0] if len(early) == 1 else ", ".join(early[:-1]) + " and " + early[-1]
     return (
-        f"You gave {listed} {_elapsed_words(elapsed)} after the dose, before that time had come. If it is "
+        f"You gave {listed} {elapsed_text(elapsed)} after the dose, before that time had come. If it is "
         "how you are now, put it under the time that has passed, and add the later answers when their "
         "time comes."
     )

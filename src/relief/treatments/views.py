@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from relief.core.access import get_owned_or_404, owned
 from relief.core.decorators import AuthedRequest, journal_view
+from relief.core.display import elapsed_text
 from relief.core.web import add_errors, confirm_delete, next_url, saved, update
 from relief.diary.models import Attack
 from relief.diary.views.attacks import answer, just_logged, noon_of
@@ -181,15 +182,13 @@ def outcome(request: AuthedRequest, pk: str) -> HttpResponse:
                 request, "Thank you, outcome saved.", result.alerts, next_url(request, reverse("today"))
             )
     taken = timezone.localtime(dose.taken_at)
-    since = timezone.now() - dose.taken_at
-    minutes = max(0, int(since.total_seconds() // 60))
     context = {
         "form": form,
         "title": f"How did {dose.substance.name} at {taken:%H:%M} work?",
         "submit": "Save outcome",
         # a dose taken a moment ago: say which answers can be given yet
         "intro": (
-            f"Taken {minutes} minute{'' if minutes == 1 else 's'} ago. Answer for the times that have "
+            f"Taken {elapsed_text(timezone.now() - dose.taken_at)} ago. Answer for the times that have "
             "passed; the Today page asks for the pain at 2 hours once two hours are up."
             if early_answers(dose, {"pain_2h": 0})  # the same rule as the note after saving
             else ""
