@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, overload
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -226,6 +225,9 @@ def log_dose(
       relief log dose "dark room rest"
     """
     # lazy: command modules load before Django is set up (relief.cli.main)
+    from django.utils import timezone
+
+    from relief.core.display import moment_text
     from relief.treatments.services import attack_treated_by, require_substance, resolve_dose_refs
     from relief.treatments.services import log_dose as service
 
@@ -240,7 +242,8 @@ def log_dose(
         # as the dose form does: an acute dose taken during the attack going on treats it
         attack = attack_treated_by(user, taken_at)
         if attack is not None:
-            since = attack.started_at.astimezone(ZoneInfo(_tz(user))).strftime("%a %H:%M")
+            with timezone.override(_tz(user)):  # the person's clock, written as the pages write it
+                since = moment_text(attack.started_at)
             click.echo(
                 f"Linked to the attack going on since {since} (--no-attack to keep them apart).", err=True
             )
