@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from relief.safety.engine import check_diary, check_entry
+from relief.safety.engine import check_batches, check_diary, check_entry
 from relief.treatments.services import add_custom_unit
 from tests.factories import (
     ago,
@@ -325,3 +325,17 @@ def test_products_of_other_substances_are_not_checked_against_kratom_limits():
     product.full_clean()
     product.save()
     assert of_rule(check_entry(make_batch(product)), "product") == []
+
+
+def test_checking_a_products_batches_at_once_gives_each_batch_what_check_entry_gives_it():
+    user = make_user()
+    product = make_product(user)
+    untested = make_batch(product, "NONE-1")
+    over = make_batch(product, "OVER-1")
+    make_lab_report(over, test_date=dt.date(2026, 9, 1), lead_ppm=1.5, salmonella_detected=True)
+    clean = make_batch(product, "CLEAN-1")
+    make_lab_report(clean, test_date=dt.date(2026, 9, 1), mitragynine_mg_per_g=15, seven_oh_mg_per_g=0.1)
+    found = check_batches(user, [untested, over, clean])
+    for batch in (untested, over, clean):
+        assert [a.key for a in found[str(batch.id)]] == [a.key for a in check_entry(batch)]
+    assert found[str(untested.id)] and found[str(over.id)]  # the test compares something

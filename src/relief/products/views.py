@@ -14,7 +14,7 @@ from relief.core.web import add_errors, confirm_delete, saved, update
 from relief.products.forms import BatchForm, LabReportForm, ProductForm
 from relief.products.models import Batch, LabReport, Product
 from relief.products.services import add_batch, add_lab_report, add_product
-from relief.safety.engine import check_entry
+from relief.safety.engine import check_batches
 
 
 def _detail(product: Product) -> str:
@@ -44,11 +44,12 @@ def product_new(request: AuthedRequest) -> HttpResponse:
 def product_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     product = get_owned_or_404(Product, request.user, pk)
     # Each batch with what the safety engine says of it and its latest lab report, where the report is read.
-    batches = [
-        (batch, alert_dicts(a for a in check_entry(batch) if a.rule == "product"))
-        for batch in product.batches.prefetch_related("lab_reports")
+    batches = list(product.batches.prefetch_related("lab_reports"))
+    found = check_batches(request.user, batches)
+    batches_with_findings = [
+        (batch, alert_dicts(a for a in found[str(batch.id)] if a.rule == "product")) for batch in batches
     ]
-    return render(request, "products/detail.html", {"product": product, "batches": batches})
+    return render(request, "products/detail.html", {"product": product, "batches": batches_with_findings})
 
 
 @journal_view

@@ -32,6 +32,7 @@ __all__ = [
     "UnknownAlertError",
     "acknowledge",
     "acknowledge_keys",
+    "check_batches",
     "check_diary",
     "check_entry",
     "report",
@@ -94,15 +95,7 @@ def check_entry(entry: Any, *, config: SafetyConfig | None = None, known: Any = 
         ref = min(day_bounds(entry.date, _zone_of(user))[1], now)
     else:
         ref = now
-    window = dt.timedelta(hours=cfg.lookback_hours)
-    diary = load(
-        user,
-        now,
-        since=min(ref, now) - _history(cfg),
-        until=ref + window,
-        focus=entry if isinstance(entry, Dose) else None,
-        known=known,
-    )
+    diary = _load_around(user, ref, now, cfg, focus=entry if isinstance(entry, Dose) else None, known=known)
     focus = Focus(ref=ref, mode="entry")
     if isinstance(entry, Dose):
         focus.doses = [d for d in diary.doses if d.id == str(entry.id)]
@@ -117,6 +110,36 @@ def check_entry(entry: Any, *, config: SafetyConfig | None = None, known: Any = 
     else:
         focus.batches = [entry.batch]
     return _run(diary, focus, cfg)
+
+
+def _load_around(
+    user: Any, ref: dt.datetime, now: dt.datetime, cfg: SafetyConfig, *, focus: Any = None, known: Any = None
+) -> Diary:
+    """The diary an entry at ``ref`` is checked against at ``now``: its history and the hours after it."""
+    return load(
+        user,
+        now,
+        since=min(ref, now) - _history(cfg),
+        until=ref + dt.timedelta(hours=cfg.lookback_hours),
+        focus=focus,
+        known=known,
+    )
+
+
+def check_batches(
+    user: Any, batches: list[Batch], *, config: SafetyConfig | None = None
+) -> dict[str, list[Alert]]:
+    """What the product rules say of each of several batches of one person (a product page), by batch
+    id: the alerts ``check_entry`` gives for each batch, from one read of the diary instead of one each."""
+    cfg = _config(config)
+    now = timezone.now()
+    alerts = _run(_load_around(user, now, now, cfg), Focus(ref=now, mode="entry", batches=list(batches)), cfg)
+    found: dict[str, list[Alert]] = {str(b.id): [] for b in batches}
+    for alert in alerts:
+        batch_ids = {e.id for e in alert.evidence if e.kind == "batch"}
+        for batch_id in batch_ids & found.keys():
+            found[batch_id].append(alert)
+    return found
 
 
 def check_diary(
