@@ -104,11 +104,13 @@ class CustomUnit(OwnedModel):
         self.name = " ".join(self.name.split())
         if not self.name:
             raise ValidationError({"name": "name the unit, for example 'capsule' or 'scoop'"})
-        if self.name.lower() in MASS_UNITS or self.name.lower() == "ml":
+        if self.name.lower() in BUILT_IN_UNITS:
             raise ValidationError({"name": f"'{self.name}' is a built-in unit; choose another name"})
 
 
 MASS_UNITS: dict[str, float] = {"g": 1.0, "mg": 0.001, "mcg": 0.000001}
+# Any other unit of a dose is one of the person's own (a capsule, a tablet, a scoop): a count of them.
+BUILT_IN_UNITS = frozenset({*MASS_UNITS, "ml"})
 
 
 class Dose(OwnedModel):

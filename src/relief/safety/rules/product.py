@@ -12,7 +12,7 @@ from relief.safety.kb import Knowledge
 from relief.safety.rules.base import Focus, dose_evidence
 from relief.safety.rules.legal import place
 from relief.safety.snapshot import NON_LEAF_FORMS, Diary, DoseView
-from relief.treatments.models import MASS_UNITS
+from relief.treatments.models import BUILT_IN_UNITS
 
 # Lab report field -> analyte key in product_limits.yaml
 FIELDS = {
@@ -201,7 +201,7 @@ def _seven_oh_per_unit(dose: DoseView, per_g: float) -> tuple[float, str] | None
     by weight is taken as one unit, which is what a tablet or shot swallowed whole is."""
     if not dose.amount_g or not dose.amount:
         return None
-    if dose.unit.lower() not in MASS_UNITS and dose.unit.lower() != "ml":
+    if dose.unit.lower() not in BUILT_IN_UNITS:
         return dose.amount_g / dose.amount * per_g, f"one {dose.unit}"
     return dose.amount_g * per_g, "a logged dose"
 
